@@ -1,0 +1,101 @@
+// swift-tools-version:6.1
+// frenemy: a systemd daemon that watches the news for supplier conflicts of interest.
+// Folders under Sources/ follow the data flow: fetch -> parse -> match -> store -> notify,
+// with shims/ the only place that touches C APIs.
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "frenemy",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "frenemyd", targets: ["frenemyd"]),
+        .executable(name: "frenemyctl", targets: ["frenemyctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // C shims: the only targets that see C APIs; each is wrapped once by a Swift module.
+        .target(name: "CCurl", path: "Sources/shims/CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .systemLibrary(name: "CSystemd", path: "Sources/shims/CSystemd", pkgConfig: "libsystemd"),
+        .systemLibrary(name: "CLibXML2", path: "Sources/shims/CLibXML2", pkgConfig: "libxml-2.0"),
+        .systemLibrary(name: "CSQLite", path: "Sources/shims/CSQLite", pkgConfig: "sqlite3"),
+
+        // Pure core: no I/O.
+        .target(name: "FrenemyModel", path: "Sources/model/FrenemyModel", swiftSettings: strict),
+        .target(name: "TextNormalizer", path: "Sources/parse/TextNormalizer", swiftSettings: strict),
+        .target(name: "XMLTree", dependencies: ["CLibXML2"], path: "Sources/parse/XMLTree", swiftSettings: strict),
+        .target(
+            name: "FeedParser", dependencies: ["FrenemyModel", "TextNormalizer", "XMLTree"],
+            path: "Sources/parse/FeedParser", swiftSettings: strict),
+        .target(
+            name: "RuleEngine",
+            dependencies: ["FrenemyModel", "TextNormalizer", .product(name: "Yams", package: "Yams")],
+            path: "Sources/match/RuleEngine", swiftSettings: strict),
+        .target(
+            name: "FrenemyConfig",
+            dependencies: ["FrenemyModel", .product(name: "Yams", package: "Yams")],
+            path: "Sources/config/FrenemyConfig", swiftSettings: strict),
+
+        // Edges that do I/O, each behind a small protocol.
+        .target(name: "HTTPClient", dependencies: ["CCurl"], path: "Sources/fetch/HTTPClient", swiftSettings: strict),
+        .target(name: "Systemd", dependencies: ["CSystemd"], path: "Sources/notify/Systemd", swiftSettings: strict),
+        .target(name: "Store", dependencies: ["CSQLite", "FrenemyModel"], path: "Sources/store/Store", swiftSettings: strict),
+        .target(
+            name: "Sinks",
+            dependencies: [
+                "FrenemyModel", "HTTPClient", "Systemd", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Sources/notify/Sinks", swiftSettings: strict),
+        .target(
+            name: "DaemonCore",
+            dependencies: [
+                "FrenemyModel", "FrenemyConfig", "HTTPClient", "FeedParser", "RuleEngine", "Store", "Sinks",
+                "Systemd", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/daemon/DaemonCore", swiftSettings: strict),
+        .target(
+            name: "ControlAPI",
+            dependencies: [
+                "DaemonCore", "FrenemyModel", .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Sources/api/ControlAPI", swiftSettings: strict),
+
+        // Thin executables.
+        .executableTarget(
+            name: "frenemyd",
+            dependencies: [
+                "DaemonCore", "ControlAPI", "FrenemyConfig", "Systemd",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/cli/frenemyd", swiftSettings: strict),
+        .executableTarget(
+            name: "frenemyctl",
+            dependencies: [
+                "FrenemyModel", "FrenemyConfig", "FeedParser", "RuleEngine", "HTTPClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/cli/frenemyctl", swiftSettings: strict),
+
+        // Unit tests mirror the modules; end-to-end tests live in Tests/e2e and drive the binaries.
+        .testTarget(name: "FeedParserTests", dependencies: ["FeedParser", "XMLTree", "TextNormalizer"], path: "Tests/FeedParserTests", resources: [.copy("Fixtures")]),
+        .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine"], path: "Tests/RuleEngineTests"),
+        .testTarget(name: "FrenemyConfigTests", dependencies: ["FrenemyConfig"], path: "Tests/FrenemyConfigTests"),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], path: "Tests/HTTPClientTests"),
+        .testTarget(name: "StoreTests", dependencies: ["Store"], path: "Tests/StoreTests"),
+        .testTarget(name: "SinksTests", dependencies: ["Sinks"], path: "Tests/SinksTests"),
+    ],
+    swiftLanguageModes: [.v6]
+)

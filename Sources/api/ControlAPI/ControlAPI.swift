@@ -1,0 +1,1 @@
+// ControlAPI: module placeholder, replaced as the module is written.

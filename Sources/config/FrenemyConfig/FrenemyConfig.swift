@@ -1,0 +1,1 @@
+// FrenemyConfig: module placeholder, replaced as the module is written.

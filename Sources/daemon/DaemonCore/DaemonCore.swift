@@ -1,0 +1,1 @@
+// DaemonCore: module placeholder, replaced as the module is written.

@@ -1,0 +1,1 @@
+// HTTPClient: module placeholder, replaced as the module is written.

@@ -1,0 +1,1 @@
+// RuleEngine: module placeholder, replaced as the module is written.

@@ -1,0 +1,1 @@
+// Sinks: module placeholder, replaced as the module is written.

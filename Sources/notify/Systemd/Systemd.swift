@@ -1,0 +1,1 @@
+// Systemd: module placeholder, replaced as the module is written.

@@ -1,0 +1,1 @@
+// FeedParser: module placeholder, replaced as the module is written.

@@ -1,0 +1,1 @@
+// TextNormalizer: module placeholder, replaced as the module is written.

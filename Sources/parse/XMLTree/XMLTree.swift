@@ -1,0 +1,1 @@
+// XMLTree: module placeholder, replaced as the module is written.
