@@ -55,3 +55,69 @@ public struct Alert: Codable, Sendable, Equatable {
         self.createdAt = createdAt
     }
 }
+
+/// The one JSON shape of an alert, shared by the control API, `frenemyctl --json`, webhook
+/// payloads and the store, so scripts written against one work against all:
+///
+///     {"id", "rule", "rule_title", "severity", "message", "source",
+///      "item": {"id", "title", "url", "published"},
+///      "entities": {"<role>": {"id", "name", "matched"}},
+///      "explanation", "created_at"}
+///
+/// Dates are RFC 3339 UTC strings (use `JSONEncoder.frenemy` / `JSONDecoder.frenemy`).
+extension Alert {
+    private enum Keys: String, CodingKey {
+        case id, rule, ruleTitle = "rule_title", severity, message, source, item, entities, explanation
+        case createdAt = "created_at"
+    }
+    private enum ItemKeys: String, CodingKey { case id, title, url, published }
+    private struct EntityJSON: Codable {
+        var id: String
+        var name: String
+        var matched: String
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(ruleID, forKey: .rule)
+        try c.encode(ruleTitle, forKey: .ruleTitle)
+        try c.encode(severity, forKey: .severity)
+        try c.encode(message, forKey: .message)
+        try c.encode(source, forKey: .source)
+        var item = c.nestedContainer(keyedBy: ItemKeys.self, forKey: .item)
+        try item.encode(itemID, forKey: .id)
+        try item.encode(itemTitle, forKey: .title)
+        try item.encode(itemURL, forKey: .url)
+        try item.encode(itemPublished, forKey: .published)
+        var entities: [String: EntityJSON] = [:]
+        for b in bindings { entities[b.role] = EntityJSON(id: b.entityID, name: b.entityName, matched: b.matched) }
+        try c.encode(entities, forKey: .entities)
+        try c.encode(explanation, forKey: .explanation)
+        try c.encode(createdAt, forKey: .createdAt)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        let item = try c.nestedContainer(keyedBy: ItemKeys.self, forKey: .item)
+        let entities = try c.decode([String: EntityJSON].self, forKey: .entities)
+        self.init(
+            id: try c.decode(String.self, forKey: .id),
+            ruleID: try c.decode(String.self, forKey: .rule),
+            ruleTitle: try c.decode(String.self, forKey: .ruleTitle),
+            severity: try c.decode(Severity.self, forKey: .severity),
+            message: try c.decode(String.self, forKey: .message),
+            source: try c.decode(String.self, forKey: .source),
+            itemID: try item.decode(String.self, forKey: .id),
+            itemTitle: try item.decode(String.self, forKey: .title),
+            itemURL: try item.decodeIfPresent(String.self, forKey: .url),
+            itemPublished: try item.decodeIfPresent(Date.self, forKey: .published),
+            bindings: entities.keys.sorted().compactMap { role in
+                entities[role].map {
+                    RoleBinding(role: role, entityID: $0.id, entityName: $0.name, matched: $0.matched)
+                }
+            },
+            explanation: try c.decode(String.self, forKey: .explanation),
+            createdAt: try c.decode(Date.self, forKey: .createdAt))
+    }
+}
