@@ -68,6 +68,7 @@ let package = Package(
             name: "ControlAPI",
             dependencies: [
                 "DaemonCore", "FrenemyModel", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/api/ControlAPI", swiftSettings: strict),
 
@@ -75,10 +76,12 @@ let package = Package(
         .executableTarget(
             name: "frenemyd",
             dependencies: [
-                "DaemonCore", "ControlAPI", "FrenemyConfig", "Systemd",
+                "DaemonCore", "ControlAPI", "FrenemyConfig", "FrenemyModel", "HTTPClient", "RuleEngine", "Sinks", "Store",
+                "Systemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             path: "Sources/cli/frenemyd", swiftSettings: strict),
         .executableTarget(

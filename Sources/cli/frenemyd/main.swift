@@ -1,1 +1,187 @@
-print("frenemyd")
+import ArgumentParser
+import ControlAPI
+import DaemonCore
+import Foundation
+import FrenemyConfig
+import FrenemyModel
+import HTTPClient
+import Logging
+import ServiceLifecycle
+import Sinks
+import RuleEngine
+import Store
+import Systemd
+import Synchronization
+import UnixSignals
+
+/// `frenemyd`: wires the services together and nothing else; every behaviour lives in a module.
+@main
+struct Frenemyd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "frenemyd",
+        abstract: "Watch news sources for supplier conflicts of interest and raise alerts.",
+        version: FrenemyVersion.version)
+
+    @Option(name: .long, help: "Configuration file.")
+    var config: String = DaemonConfig.defaultPath
+
+    @Flag(name: .long, help: "Validate the configuration and every rule file, then exit 0 (valid) or 1.")
+    var checkConfig = false
+
+    @Flag(name: .long, help: "Run one poll cycle, deliver or queue the alerts, and exit.")
+    var once = false
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { _ in DaemonLogHandler(level: level) }
+        let logger = Logger(label: "frenemyd")
+
+        let settings: DaemonConfig
+        let rules: StartupRules
+        do {
+            settings = try ConfigLoader.load(path: config)
+            rules = try StartupRules.load(settings)
+        } catch let error as ConfigError {
+            StandardError.write("frenemyd: \(error)\n")
+            throw ExitCode(1)
+        } catch let error as ReloadError {
+            StandardError.write("frenemyd: rules refused:\n\(error)\n")
+            throw ExitCode(1)
+        }
+        for warning in rules.warnings { logger.warning("\(warning)") }
+        if checkConfig {
+            print(
+                "\(settings.path): OK (\(settings.sources.count) sources, \(settings.notify.count) notifiers,"
+                    + " \(rules.ruleSet.ruleCount) rules, \(rules.ruleSet.entityCount) entities)")
+            return
+        }
+
+        let store: Store
+        do {
+            store = try Store(directory: settings.stateDir)
+        } catch {
+            StandardError.write("frenemyd: cannot open state in \(settings.stateDir): \(error)\n")
+            throw ExitCode(1)
+        }
+        let http = CurlHTTPClient()
+        defer { http.shutdown() }
+        let daemon = Daemon(
+            config: settings, rules: rules.ruleSet, store: store, transport: http, journal: SystemJournal(),
+            logger: logger)
+        let worker = DeliveryWorker(store: store, transport: http, logger: logger) { await daemon.config.notify }
+
+        if once {
+            await daemon.pollAll()
+            await worker.deliverDue(includeNotDue: true)
+            let status = await daemon.status()
+            logger.info(
+                "one cycle done: \(status.sources.count) sources, \(status.alerts) alerts stored,"
+                    + " \(status.pendingDeliveries) deliveries pending")
+            return
+        }
+
+        let notifier = ServiceNotifier()
+        let watchdog = WatchdogPacer(notifier: notifier)
+        await daemon.setCycleObserver { line in notifier.status(line) }
+        let backend = DaemonBackend(daemon: daemon, notifier: notifier)
+        let server = try ControlServer.application(
+            socketPath: settings.controlSocket, backend: backend, logger: logger
+        ) {
+            logger.info(
+                "ready: \(settings.sources.count) sources, \(rules.ruleSet.ruleCount) rules,"
+                    + " control socket \(settings.controlSocket)")
+            notifier.ready()
+        }
+        let core = DaemonService(daemon: daemon, worker: worker, backend: backend, watchdog: watchdog)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: server), .init(service: core)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            logger.error("stopped with an error: \(error)", metadata: ["message_id": "\(MessageIDs.trouble)"])
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// The rules accepted at startup, or the reasons they were refused.
+struct StartupRules {
+    var ruleSet: RuleSet
+    var warnings: [String]
+
+    static func load(_ config: DaemonConfig) throws(ReloadError) -> StartupRules {
+        let loaded = try Daemon.loadRules(config)
+        return StartupRules(ruleSet: loaded.rules, warnings: loaded.warnings)
+    }
+}
+
+/// The polling scheduler, delivery worker and SIGHUP handler as one lifecycle service.
+struct DaemonService: Service {
+    let daemon: Daemon
+    let worker: DeliveryWorker
+    let backend: DaemonBackend
+    let watchdog: WatchdogPacer
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await daemon.runScheduler(onTick: { watchdog.tick() }) }
+                group.addTask { await worker.run(wakeups: daemon.deliveryWakeups) }
+                group.addTask {
+                    for await _ in await UnixSignalsSequence(trapping: .sighup) {
+                        _ = try? await backend.reload()
+                    }
+                }
+                await group.next()
+                group.cancelAll()
+            }
+        }
+        backend.notifier.stopping()
+    }
+}
+
+/// Reloads go through here from SIGHUP and the API alike, bracketed by systemd's
+/// `RELOADING=1` … `READY=1` so `systemctl reload` waits for the outcome.
+struct DaemonBackend: ControlBackend {
+    let daemon: Daemon
+    let notifier: ServiceNotifier
+
+    func status() async -> DaemonStatus { await daemon.status() }
+    func alerts(limit: Int) async throws -> [Alert] { try await daemon.recentAlerts(limit: limit) }
+    func pollNow(source: String?) async -> Bool { await daemon.requestPoll(source) }
+
+    func reload() async throws(ReloadError) -> ReloadSummary {
+        notifier.reloading()
+        defer { notifier.ready() }
+        return try await daemon.reload()
+    }
+}
+
+/// Pings the systemd watchdog from the scheduler loop, at half the configured interval: if the
+/// loop wedges, the pings stop and systemd restarts the service.
+final class WatchdogPacer: Sendable {
+    private let notifier: ServiceNotifier
+    private let interval: Duration?
+    private let last = Mutex(ContinuousClock.now)
+
+    init(notifier: ServiceNotifier) {
+        self.notifier = notifier
+        self.interval = notifier.watchdogInterval.map { $0 / 2 }
+    }
+
+    func tick() {
+        guard let interval else { return }
+        let now = ContinuousClock.now
+        let due = last.withLock { last in
+            guard now - last >= interval else { return false }
+            last = now
+            return true
+        }
+        if due { notifier.watchdogPing() }
+    }
+}

@@ -1,1 +1,0 @@
-// ControlAPI: module placeholder, replaced as the module is written.

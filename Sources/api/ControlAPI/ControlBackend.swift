@@ -1,0 +1,12 @@
+public import DaemonCore
+public import FrenemyModel
+
+/// What the control API asks of the daemon. A protocol so the HTTP layer can be tested against
+/// a fake, and so frenemyd can wrap reloads with systemd notifications in one place.
+public protocol ControlBackend: Sendable {
+    func status() async -> DaemonStatus
+    func alerts(limit: Int) async throws -> [Alert]
+    func reload() async throws(ReloadError) -> ReloadSummary
+    /// Polls now; `source` nil means every source. False when no such source exists.
+    func pollNow(source: String?) async -> Bool
+}

@@ -1,0 +1,108 @@
+public import DaemonCore
+import Foundation
+import FrenemyModel
+public import Hummingbird
+public import Logging
+
+/// The `/v1` control API: HTTP/1.1 + JSON on a Unix socket whose file mode (0660) and group
+/// decide who may talk to the daemon. See `docs/openapi.yaml` for the contract.
+public enum ControlServer {
+    /// Builds the server application; `onListening` runs once the socket accepts connections
+    /// (frenemyd sends `READY=1` from there).
+    public static func application(
+        socketPath: String, backend: any ControlBackend, logger: Logger,
+        onListening: @escaping @Sendable () async -> Void
+    ) throws -> some ApplicationProtocol {
+        let folder = (socketPath as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let router = Router()
+        router.middlewares.add(JSONErrorMiddleware())
+        addRoutes(to: router, backend: backend)
+        return Application(
+            router: router,
+            configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: "frenemyd"),
+            onServerRunning: { _ in
+                do {
+                    try FileManager.default.setAttributes([.posixPermissions: 0o660], ofItemAtPath: socketPath)
+                } catch {
+                    logger.error("cannot set mode 0660 on \(socketPath): \(error)")
+                }
+                await onListening()
+            },
+            logger: logger)
+    }
+
+    static func addRoutes(to router: Router<BasicRequestContext>, backend: any ControlBackend) {
+        router.get("/v1/status") { _, _ in
+            try json(await backend.status())
+        }
+        router.get("/v1/alerts") { request, _ in
+            let limitText = request.uri.queryParameters.get("limit") ?? "50"
+            guard let limit = Int(limitText), (1...10_000).contains(limit) else {
+                throw HTTPError(.badRequest, message: "limit must be a whole number from 1 to 10000, not '\(limitText)'")
+            }
+            return try json(AlertList(alerts: try await backend.alerts(limit: limit)))
+        }
+        router.post("/v1/reload") { _, _ in
+            do {
+                return try json(try await backend.reload())
+            } catch {
+                return try json(ReloadRefused(error: "reload refused; the previous configuration keeps running",
+                    problems: error.problems), status: .unprocessableContent)
+            }
+        }
+        router.post("/v1/poll") { request, _ in
+            let source = request.uri.queryParameters.get("source")
+            guard await backend.pollNow(source: source) else {
+                throw HTTPError(.notFound, message: "no source named '\(source ?? "")'")
+            }
+            return try json(PollAccepted(source: source), status: .accepted)
+        }
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try JSONEncoder.frenemy.encode(value)
+        return Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data + [0x0A])))
+    }
+}
+
+struct AlertList: Encodable {
+    var alerts: [Alert]
+}
+
+struct ReloadRefused: Encodable {
+    var error: String
+    var problems: [String]
+}
+
+struct PollAccepted: Encodable {
+    var polling: String
+    init(source: String?) { polling = source ?? "all" }
+}
+
+struct ErrorBody: Encodable {
+    var error: String
+}
+
+/// Every failure answers JSON `{"error": "..."}` with a fitting status, including unknown paths.
+struct JSONErrorMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError {
+            let message =
+                error.body
+                ?? (error.status == .notFound
+                    ? "no such endpoint: \(request.method) \(request.uri.path)" : error.status.reasonPhrase)
+            return try ControlServer.json(ErrorBody(error: message), status: error.status)
+        } catch {
+            return try ControlServer.json(ErrorBody(error: "\(error)"), status: .internalServerError)
+        }
+    }
+}

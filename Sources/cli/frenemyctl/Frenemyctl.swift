@@ -1,0 +1,35 @@
+import ArgumentParser
+import FrenemyModel
+
+/// `frenemyctl`: argument parsing plus calls — to the daemon's control socket, or to the pure
+/// core for the offline tools that need no daemon.
+@main
+struct Frenemyctl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "frenemyctl",
+        abstract: "Control frenemyd and work with frenemy rules and feeds.",
+        version: FrenemyVersion.version,
+        subcommands: [
+            StatusCommand.self, AlertsCommand.self, ReloadCommand.self, PollCommand.self, RulesCommand.self,
+            FeedCommand.self,
+        ])
+}
+
+/// Options every daemon-facing command shares.
+struct DaemonOptions: ParsableArguments {
+    @Option(name: .long, help: "Control socket of the daemon.")
+    var socket: String = "/run/frenemy/control.sock"
+
+    @Flag(name: .long, help: "Print the daemon's JSON answer instead of a table.")
+    var json = false
+
+    var client: ControlClient { ControlClient(socketPath: socket) }
+}
+
+/// Exit codes scripts can rely on.
+enum Exit {
+    /// Something was wrong (bad rule, refused reload, failing test).
+    static let failure = ExitCode(1)
+    /// The daemon could not be reached (sysexits' EX_UNAVAILABLE).
+    static let unavailable = ExitCode(69)
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import FeedParser
+import Foundation
+import FrenemyModel
+import RuleEngine
+
+struct RulesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules", abstract: "Validate and test rule files without a daemon.",
+        subcommands: [RulesCheckCommand.self, RulesTestCommand.self])
+}
+
+struct RulesCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check", abstract: "Validate rule files; prints file:line:col errors, exits 1 on any.")
+    @Argument(help: "Rule files or directories, loaded in order as the daemon would.")
+    var paths: [String]
+
+    func run() throws {
+        do {
+            let rules = try RuleSet.load(paths: paths)
+            for warning in rules.warnings { FileHandle.standardError.write(Data("\(warning)\n".utf8)) }
+            print("OK: \(rules.ruleCount) rules, \(rules.entityCount) entities in \(paths.joined(separator: ", "))")
+        } catch {
+            for diagnostic in error.diagnostics { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
+            throw Exit.failure
+        }
+    }
+}
+
+struct RulesTestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test", abstract: "Run the tests written inside rule files; exits 1 on any failure.")
+    @Argument(help: "Rule files or directories, loaded in order as the daemon would.")
+    var paths: [String]
+
+    func run() throws {
+        let rules: RuleSet
+        do {
+            rules = try RuleSet.load(paths: paths)
+        } catch {
+            for diagnostic in error.diagnostics { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
+            throw Exit.failure
+        }
+        let results = rules.runTests()
+        let failed = results.filter { !$0.passed }
+        for failure in failed { print("FAIL \(failure.description)") }
+        print("\(results.count - failed.count) passed, \(failed.count) failed")
+        if !failed.isEmpty { throw Exit.failure }
+    }
+}
+
+struct FeedCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "feed", abstract: "Inspect feeds as the daemon sees them.", subcommands: [FeedParseCommand.self])
+}
+
+struct FeedParseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parse", abstract: "Parse a feed file and print the normalized feed and items.")
+    @Argument(help: "A feed file (RSS, RDF, Atom or JSON Feed).")
+    var file: String
+    @Option(name: .long, help: "URL the feed came from, to resolve relative links.")
+    var url: String?
+    @Flag(name: .long, help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            FileHandle.standardError.write(Data("frenemyctl: cannot read \(file)\n".utf8))
+            throw Exit.failure
+        }
+        let feed: ParsedFeed
+        do {
+            feed = try FeedParser.parse(data, url: url ?? URL(fileURLWithPath: file).absoluteString)
+        } catch {
+            FileHandle.standardError.write(Data("frenemyctl: \(file): \(error)\n".utf8))
+            throw Exit.failure
+        }
+        if json {
+            let encoder = JSONEncoder.frenemy
+            encoder.outputFormatting.insert(.prettyPrinted)
+            printJSON(try encoder.encode(feed))
+            return
+        }
+        print("\(feed.format.rawValue) feed: \(feed.feed.title ?? "(untitled)"), \(feed.items.count) items")
+        for item in feed.items {
+            print("- \(Table.when(item.published))  \(item.title)  \(item.link ?? "")")
+        }
+        for warning in feed.warnings { print("warning: \(warning)") }
+    }
+}

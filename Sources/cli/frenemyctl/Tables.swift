@@ -1,0 +1,81 @@
+import Foundation
+import FrenemyModel
+
+/// Plain aligned columns for terminals; `--json` is the format for scripts.
+enum Table {
+    static func render(_ header: [String], _ rows: [[String]]) -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        return all.map { row in
+            row.enumerated().map { column, cell in
+                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+
+    static func alerts(_ alerts: [Alert]) -> String {
+        guard !alerts.isEmpty else { return "no alerts" }
+        let rows = alerts.map { alert in
+            [
+                RFC3339.string(from: alert.createdAt), alert.severity.rawValue, alert.ruleID, alert.source,
+                alert.message,
+            ]
+        }
+        return render(["TIME", "SEVERITY", "RULE", "SOURCE", "MESSAGE"], rows)
+    }
+
+    static func when(_ date: Date?) -> String {
+        date.map { RFC3339.string(from: $0) } ?? "-"
+    }
+}
+
+/// The subset of `/v1/status` the table shows; decoding only what is printed keeps the CLI
+/// working against a newer daemon that adds fields.
+struct StatusView: Decodable {
+    struct Source: Decodable {
+        var name: String
+        var url: String
+        var lastPoll: Date?
+        var lastResult: String
+        var error: String?
+        var nextPoll: Date?
+        var itemsSeen: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case name, url, error
+            case lastPoll = "last_poll"
+            case lastResult = "last_result"
+            case nextPoll = "next_poll"
+            case itemsSeen = "items_seen"
+        }
+    }
+    var version: String
+    var uptimeSeconds: Double
+    var rules: Int
+    var entities: Int
+    var alerts: Int
+    var pendingDeliveries: Int
+    var sources: [Source]
+
+    enum CodingKeys: String, CodingKey {
+        case version, rules, entities, alerts, sources
+        case uptimeSeconds = "uptime_seconds"
+        case pendingDeliveries = "pending_deliveries"
+    }
+
+    func rendered() -> String {
+        var lines = [
+            "frenemyd \(version), up \(Int(uptimeSeconds))s",
+            "rules: \(rules)  entities: \(entities)  alerts: \(alerts)  pending deliveries: \(pendingDeliveries)",
+            "",
+        ]
+        let rows = sources.map { source in
+            [
+                source.name, source.lastResult, Table.when(source.lastPoll), Table.when(source.nextPoll),
+                String(source.itemsSeen ?? 0), source.error ?? "",
+            ]
+        }
+        lines.append(Table.render(["SOURCE", "RESULT", "LAST POLL", "NEXT POLL", "ITEMS", "ERROR"], rows))
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import Yams
+
+/// Reads and validates `frenemy.yaml`. Strict on purpose: an unknown key is usually a typo that
+/// would otherwise silently disable something, so it is an error that names file, line and key.
+public enum ConfigLoader {
+    /// Loads the file at `path` (relative paths in it resolve against its folder).
+    public static func load(path: String) throws(ConfigError) -> DaemonConfig {
+        let absolute = absolutePath(path, relativeTo: FileManager.default.currentDirectoryPath)
+        let text: String
+        do {
+            text = try String(contentsOfFile: absolute, encoding: .utf8)
+        } catch {
+            throw ConfigError(
+                file: absolute, line: 0, column: 0, key: "",
+                message: "cannot read config: \((error as NSError).localizedDescription)")
+        }
+        return try parse(yaml: text, path: absolute)
+    }
+
+    /// Parses config text as if it came from `path`.
+    public static func parse(yaml text: String, path: String) throws(ConfigError) -> DaemonConfig {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw yamlSyntaxError(error, file: path)
+        } catch {
+            throw ConfigError(file: path, line: 0, column: 0, key: "", message: "\(error)")
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        var config = DaemonConfig(path: path)
+        guard let root else { return config }
+        let reader = NodeReader(file: path)
+        let top = try reader.mapping(root, key: "")
+        try reader.rejectUnknown(top, allowed: ["state_dir", "control_socket", "rules", "sources", "notify"], in: "")
+        for (keyNode, value) in top {
+            let key = keyNode.string ?? ""
+            switch key {
+            case "state_dir":
+                config.stateDir = absolutePath(try reader.string(value, key: key), relativeTo: folder)
+            case "control_socket":
+                config.controlSocket = absolutePath(try reader.string(value, key: key), relativeTo: folder)
+            case "rules":
+                config.rules = try reader.list(value, key: key).enumerated().map { (i, node) throws(ConfigError) in
+                    absolutePath(try reader.string(node, key: "rules[\(i)]"), relativeTo: folder)
+                }
+            case "sources":
+                config.sources = try reader.list(value, key: key).enumerated().map { (i, node) throws(ConfigError) in
+                    try source(node, index: i, reader: reader, folder: folder)
+                }
+                try reader.requireUnique(config.sources.map { ($0.name, $0.line) }, key: "sources")
+            case "notify":
+                config.notify = try reader.list(value, key: key).enumerated().map { (i, node) throws(ConfigError) in
+                    try notify(node, index: i, reader: reader)
+                }
+                try reader.requireUnique(config.notify.map { ($0.name, $0.line) }, key: "notify")
+            default:
+                break
+            }
+        }
+        return config
+    }
+
+    private static func source(_ node: Node, index: Int, reader: NodeReader, folder: String) throws(ConfigError)
+        -> SourceConfig
+    {
+        let at = "sources[\(index)]"
+        let map = try reader.mapping(node, key: at)
+        try reader.rejectUnknown(map, allowed: ["name", "url", "interval"], in: at)
+        let name = try reader.string(try reader.required(map, "name", in: at, node: node), key: "\(at).name")
+        let urlNode = try reader.required(map, "url", in: at, node: node)
+        let url = try reader.string(urlNode, key: "\(at).url")
+        guard let scheme = URLComponents(string: url)?.scheme?.lowercased(), ["http", "https", "file"].contains(scheme)
+        else {
+            throw reader.error(urlNode, key: "\(at).url", "'\(url)' is not an http, https or file URL")
+        }
+        var interval: TimeInterval = 300
+        if let intervalNode = map["interval"] {
+            let text = try reader.string(intervalNode, key: "\(at).interval")
+            guard let seconds = DurationText.seconds(text), seconds >= 1 else {
+                throw reader.error(
+                    intervalNode, key: "\(at).interval",
+                    "'\(text)' is not a duration of at least 1s (write e.g. 30s, 5m, 2h, 1d)")
+            }
+            interval = seconds
+        }
+        return SourceConfig(name: name, url: url, interval: interval, line: node.mark?.line ?? 0)
+    }
+
+    private static func notify(_ node: Node, index: Int, reader: NodeReader) throws(ConfigError) -> NotifyConfig {
+        let at = "notify[\(index)]"
+        let map = try reader.mapping(node, key: at)
+        try reader.rejectUnknown(map, allowed: ["name", "type", "url", "secret"], in: at)
+        let name = try reader.string(try reader.required(map, "name", in: at, node: node), key: "\(at).name")
+        let typeNode = try reader.required(map, "type", in: at, node: node)
+        let typeText = try reader.string(typeNode, key: "\(at).type")
+        guard let kind = NotifyConfig.Kind(rawValue: typeText) else {
+            let known = NotifyConfig.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+            throw reader.error(typeNode, key: "\(at).type", "unknown notifier type '\(typeText)' (known: \(known))")
+        }
+        let urlNode = try reader.required(map, "url", in: at, node: node)
+        let url = try reader.string(urlNode, key: "\(at).url")
+        guard let scheme = URLComponents(string: url)?.scheme?.lowercased(), ["http", "https"].contains(scheme) else {
+            throw reader.error(urlNode, key: "\(at).url", "'\(url)' is not an http or https URL")
+        }
+        var secret: String?
+        if let secretNode = map["secret"] {
+            let text = try reader.string(secretNode, key: "\(at).secret")
+            guard !text.isEmpty else { throw reader.error(secretNode, key: "\(at).secret", "secret is empty") }
+            if text.hasPrefix("whsec_"), Data(base64Encoded: String(text.dropFirst(6))) == nil {
+                throw reader.error(secretNode, key: "\(at).secret", "a whsec_ secret must be base64 after the prefix")
+            }
+            secret = text
+        }
+        return NotifyConfig(name: name, kind: kind, url: url, secret: secret, line: node.mark?.line ?? 0)
+    }
+
+    private static func yamlSyntaxError(_ error: YamlError, file: String) -> ConfigError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
+            return ConfigError(file: file, line: mark.line, column: mark.column, key: "", message: "YAML: \(problem)")
+        default:
+            return ConfigError(file: file, line: 0, column: 0, key: "", message: "YAML: \(error)")
+        }
+    }
+
+    /// Resolves `path` against `folder` unless it is already absolute; `~` is not expanded
+    /// (the daemon runs as a system user with no meaningful home).
+    public static func absolutePath(_ path: String, relativeTo folder: String) -> String {
+        if path.hasPrefix("/") { return (path as NSString).standardizingPath }
+        return ((folder as NSString).appendingPathComponent(path) as NSString).standardizingPath
+    }
+}

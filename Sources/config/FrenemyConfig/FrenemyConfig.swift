@@ -1,1 +1,0 @@
-// FrenemyConfig: module placeholder, replaced as the module is written.

@@ -1,0 +1,265 @@
+public import Foundation
+public import FrenemyConfig
+public import FrenemyModel
+public import HTTPClient
+import Logging
+public import RuleEngine
+public import Sinks
+public import Store
+
+/// The daemon core: owns the running configuration and compiled rules, schedules polls, and
+/// turns poll results into stored alerts. Everything that changes shared state passes through
+/// this actor; fetching, parsing and delivery run outside it.
+public actor Daemon {
+    public private(set) var config: DaemonConfig
+    private var rules: RuleSet
+    private let store: Store
+    private let poller: SourcePoller
+    private let alerts: AlertPipeline
+    private let logger: Logger
+    private let startedAt = Date()
+    private var nextPoll: [String: Date] = [:]
+    private var inFlight: Set<String> = []
+    private let deliveryWake: AsyncStream<Void>.Continuation
+    /// Wakes the delivery worker when new deliveries are queued.
+    public nonisolated let deliveryWakeups: AsyncStream<Void>
+    /// Called after each poll result is folded in (the service's `STATUS=` line).
+    private var onCycle: (@Sendable (String) -> Void)?
+
+    public init(
+        config: DaemonConfig, rules: RuleSet, store: Store, transport: any HTTPTransport, journal: any JournalWriter,
+        logger: Logger
+    ) {
+        self.config = config
+        self.rules = rules
+        self.store = store
+        self.poller = SourcePoller(transport: transport)
+        self.alerts = AlertPipeline(store: store, journal: journal, logger: logger)
+        self.logger = logger
+        (deliveryWakeups, deliveryWake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    public func setCycleObserver(_ observer: @escaping @Sendable (String) -> Void) {
+        onCycle = observer
+    }
+
+    // MARK: Polling
+
+    /// Polls every source once, concurrently, and waits for all of them (`--once`, "poll now").
+    public func pollAll(only name: String? = nil) async {
+        let due = config.sources.filter { name == nil || $0.name == name }
+        await withTaskGroup(of: PollOutcome.self) { group in
+            for source in due where !inFlight.contains(source.name) {
+                inFlight.insert(source.name)
+                let previous = store.sourceState(name: source.name)
+                group.addTask { [poller] in await poller.poll(source, previous: previous) }
+            }
+            for await outcome in group {
+                fold(outcome)
+            }
+        }
+    }
+
+    /// Marks one source (or all) as due now, for `frenemyctl poll`; returns false for an unknown name.
+    public func requestPoll(_ name: String?) -> Bool {
+        if let name, !config.sources.contains(where: { $0.name == name }) { return false }
+        for source in config.sources where name == nil || source.name == name {
+            nextPoll[source.name] = .distantPast
+        }
+        return true
+    }
+
+    /// Runs until cancelled: each source is polled on its own interval, independently, so a
+    /// slow or failing source never holds back the others.
+    public func runScheduler(tick: Duration = .milliseconds(250), onTick: @escaping @Sendable () -> Void = {}) async {
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled {
+                let now = Date()
+                for source in config.sources where !inFlight.contains(source.name) {
+                    if nextPoll[source.name] == nil {
+                        nextPoll[source.name] = initialPollDate(source, now: now)
+                    }
+                    guard let due = nextPoll[source.name], due <= now else { continue }
+                    inFlight.insert(source.name)
+                    let previous = store.sourceState(name: source.name)
+                    group.addTask { [poller] in
+                        let outcome = await poller.poll(source, previous: previous)
+                        await self.fold(outcome)
+                    }
+                }
+                onTick()
+                try? await Task.sleep(for: tick)
+            }
+        }
+    }
+
+    /// A restarted daemon resumes each source's schedule instead of re-polling everything at once.
+    private func initialPollDate(_ source: SourceConfig, now: Date) -> Date {
+        guard let state = store.sourceState(name: source.name), let last = state.lastPollAt,
+            state.url == source.url || state.url.isEmpty
+        else { return now }
+        return min(last.addingTimeInterval(source.interval), now.addingTimeInterval(source.interval))
+    }
+
+    /// Folds one poll result into the store: source health, new items, alerts.
+    private func fold(_ outcome: PollOutcome) {
+        let source = outcome.source
+        inFlight.remove(source.name)
+        // A source removed by a reload while it was being polled is dropped silently.
+        guard let current = config.sources.first(where: { $0.name == source.name }) else { return }
+        var state = store.sourceState(name: source.name) ?? SourceState(name: source.name, url: source.url)
+        if state.url != source.url && outcome.movedTo == nil { state.url = source.url }
+        state.lastPollAt = outcome.at
+        state.nextPollAt = outcome.at.addingTimeInterval(current.interval)
+        var raised = 0
+        switch outcome.result {
+        case .fetched(let feed):
+            state.lastSuccessAt = outcome.at
+            state.lastResult = feed.warnings.isEmpty ? .ok : .degraded
+            state.lastError = feed.warnings.first
+            state.consecutiveFailures = 0
+            state.etag = outcome.etag
+            state.lastModified = outcome.lastModified
+            state.bodyHash = outcome.bodyHash
+            raised = ingest(feed, source: source.name, state: &state)
+        case .notModified:
+            state.lastSuccessAt = outcome.at
+            state.lastResult = .notModified
+            state.lastError = nil
+            state.consecutiveFailures = 0
+        case .failed(let reason):
+            let wasFailing = state.consecutiveFailures > 0
+            state.lastResult = .failing
+            state.lastError = reason
+            state.consecutiveFailures += 1
+            if !wasFailing {
+                logger.warning(
+                    "source \(source.name) failed: \(reason)",
+                    metadata: ["message_id": "\(MessageIDs.trouble)", "source": "\(source.name)", "url": "\(source.url)"])
+            }
+        }
+        if let moved = outcome.movedTo, moved != state.url {
+            logger.notice(
+                "source \(source.name) moved permanently to \(moved); polling the new address",
+                metadata: ["source": "\(source.name)"])
+            state.url = moved
+        }
+        nextPoll[source.name] = state.nextPollAt
+        do {
+            try store.saveSourceState(state)
+        } catch {
+            logger.error("cannot save state of source \(source.name): \(error)")
+        }
+        if raised > 0 { deliveryWake.yield() }
+        onCycle?(statusLine(lastSource: source.name, raised: raised))
+    }
+
+    /// Records new items and raises alerts for them; returns how many alerts were raised.
+    private func ingest(_ feed: ParsedFeed, source: String, state: inout SourceState) -> Int {
+        var raised = 0
+        for item in feed.items {
+            let isNew: Bool
+            do {
+                isNew = try store.recordItem(
+                    source: source, itemID: item.id, title: item.title, link: item.link, published: item.published)
+            } catch {
+                logger.error("cannot record item \(item.id) of \(source): \(error)")
+                continue
+            }
+            guard isNew else { continue }
+            state.itemsSeen += 1
+            raised += alerts.raise(for: item, source: source, rules: rules, notify: config.notify)
+        }
+        return raised
+    }
+
+    private func statusLine(lastSource: String, raised: Int) -> String {
+        let failing = config.sources.filter { (store.sourceState(name: $0.name)?.consecutiveFailures ?? 0) > 0 }.count
+        let pending = (try? store.pendingDeliveryCount()) ?? 0
+        let total = (try? store.alertCount()) ?? 0
+        return "\(config.sources.count) sources (\(failing) failing), \(total) alerts, \(pending) deliveries pending;"
+            + " last polled \(lastSource)"
+    }
+
+    // MARK: Reload
+
+    /// Re-reads the config file and every rule file; any problem refuses the whole reload and
+    /// the running configuration stays as it was.
+    public func reload() throws(ReloadError) -> ReloadSummary {
+        let newConfig: DaemonConfig
+        do {
+            newConfig = try ConfigLoader.load(path: config.path)
+        } catch {
+            throw refuse([error.description])
+        }
+        let loaded: LoadedRules
+        do {
+            loaded = try LoadedRules.load(newConfig.rules)
+        } catch {
+            throw refuse(error.problems)
+        }
+        var warnings = loaded.warnings
+        if newConfig.stateDir != config.stateDir || newConfig.controlSocket != config.controlSocket {
+            warnings.append("state_dir and control_socket changes take effect on restart")
+        }
+        var kept = newConfig
+        kept.stateDir = config.stateDir
+        kept.controlSocket = config.controlSocket
+        let names = Set(kept.sources.map(\.name))
+        for (name, _) in nextPoll where !names.contains(name) { nextPoll[name] = nil }
+        for source in kept.sources {
+            if let old = config.sources.first(where: { $0.name == source.name }), old == source { continue }
+            nextPoll[source.name] = .distantPast
+        }
+        config = kept
+        rules = loaded.rules
+        let summary = ReloadSummary(
+            rules: rules.ruleCount, entities: rules.entityCount, sources: kept.sources.count, warnings: warnings)
+        logger.info("reloaded: \(summary.rules) rules, \(summary.entities) entities, \(summary.sources) sources")
+        for warning in warnings { logger.warning("\(warning)") }
+        return summary
+    }
+
+    private func refuse(_ problems: [String]) -> ReloadError {
+        logger.error(
+            "reload refused, the previous configuration keeps running:\n\(problems.joined(separator: "\n"))",
+            metadata: ["message_id": "\(MessageIDs.trouble)"])
+        return ReloadError(problems: problems)
+    }
+
+    // MARK: Queries
+
+    public func status() -> DaemonStatus {
+        let sources = config.sources.map { source -> SourceStatus in
+            let state = store.sourceState(name: source.name)
+            return SourceStatus(
+                name: source.name, url: state?.url ?? source.url, interval: source.interval,
+                lastPoll: state?.lastPollAt, lastSuccess: state?.lastSuccessAt,
+                lastResult: state?.lastResult.rawValue ?? "pending", error: state?.lastError,
+                consecutiveFailures: state?.consecutiveFailures ?? 0, nextPoll: nextPoll[source.name],
+                itemsSeen: state?.itemsSeen ?? 0)
+        }
+        let now = Date()
+        return DaemonStatus(
+            version: FrenemyVersion.version, startedAt: startedAt, uptimeSeconds: now.timeIntervalSince(startedAt),
+            config: config.path, rules: rules.ruleCount, entities: rules.entityCount,
+            alerts: (try? store.alertCount()) ?? 0, pendingDeliveries: (try? store.pendingDeliveryCount()) ?? 0,
+            sources: sources)
+    }
+
+    public func recentAlerts(limit: Int) throws -> [Alert] {
+        try store.alerts(limit: limit)
+    }
+}
+
+extension Daemon {
+    /// Loads and tests the rules a config names, as startup and reload accept them.
+    public static func loadRules(_ config: DaemonConfig) throws(ReloadError) -> (rules: RuleSet, warnings: [String]) {
+        do {
+            let loaded = try LoadedRules.load(config.rules)
+            return (loaded.rules, loaded.warnings)
+        } catch {
+            throw ReloadError(problems: error.problems)
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// DaemonCore: module placeholder, replaced as the module is written.
