@@ -20,6 +20,9 @@ public actor Daemon {
     private let startedAt = Date()
     private var nextPoll: [String: Date] = [:]
     private var inFlight: Set<String> = []
+    /// Hosts that asked us (Retry-After) to stay away until a date; every source on them waits.
+    private var hostHolds: [String: Date] = [:]
+    private let policy = PollPolicy()
     private let deliveryWake: AsyncStream<Void>.Continuation
     /// Wakes the delivery worker when new deliveries are queued.
     public nonisolated let deliveryWakeups: AsyncStream<Void>
@@ -80,6 +83,10 @@ public actor Daemon {
                         nextPoll[source.name] = initialPollDate(source, now: now)
                     }
                     guard let due = nextPoll[source.name], due <= now else { continue }
+                    if let hold = hostHold(for: source, now: now) {
+                        nextPoll[source.name] = hold
+                        continue
+                    }
                     inFlight.insert(source.name)
                     let previous = store.sourceState(name: source.name)
                     group.addTask { [poller] in
@@ -93,15 +100,23 @@ public actor Daemon {
         }
     }
 
-    /// A restarted daemon resumes each source's schedule instead of re-polling everything at once.
-    private func initialPollDate(_ source: SourceConfig, now: Date) -> Date {
-        guard let state = store.sourceState(name: source.name), let last = state.lastPollAt,
-            state.url == source.url || state.url.isEmpty
-        else { return now }
-        return min(last.addingTimeInterval(source.interval), now.addingTimeInterval(source.interval))
+    private func hostHold(for source: SourceConfig, now: Date) -> Date? {
+        let url = store.sourceState(name: source.name)?.url ?? source.url
+        guard let host = URLComponents(string: url)?.host, let until = hostHolds[host] else { return nil }
+        if until <= now {
+            hostHolds[host] = nil
+            return nil
+        }
+        return until
     }
 
-    /// Folds one poll result into the store: source health, new items, alerts.
+    /// A restarted daemon resumes each source's schedule instead of re-polling everything at once.
+    private func initialPollDate(_ source: SourceConfig, now: Date) -> Date {
+        guard let state = store.sourceState(name: source.name), let next = state.nextPollAt else { return now }
+        return min(next, now.addingTimeInterval(source.interval))
+    }
+
+    /// Folds one poll result into the store: source health, the next poll, new items, alerts.
     private func fold(_ outcome: PollOutcome) {
         let source = outcome.source
         inFlight.remove(source.name)
@@ -110,41 +125,55 @@ public actor Daemon {
         var state = store.sourceState(name: source.name) ?? SourceState(name: source.name, url: source.url)
         if state.url != source.url && outcome.movedTo == nil { state.url = source.url }
         state.lastPollAt = outcome.at
-        state.nextPollAt = outcome.at.addingTimeInterval(current.interval)
         var raised = 0
         switch outcome.result {
         case .fetched(let feed):
-            state.lastSuccessAt = outcome.at
+            recovered(&state, source: source)
             state.lastResult = feed.warnings.isEmpty ? .ok : .degraded
             state.lastError = feed.warnings.first
-            state.consecutiveFailures = 0
             state.etag = outcome.etag
             state.lastModified = outcome.lastModified
             state.bodyHash = outcome.bodyHash
+            state.nextPollAt = policy.afterSuccess(
+                interval: current.interval, freshnessHint: outcome.freshness, now: outcome.at)
             raised = ingest(feed, source: source.name, state: &state)
         case .notModified:
-            state.lastSuccessAt = outcome.at
+            recovered(&state, source: source)
             state.lastResult = .notModified
             state.lastError = nil
-            state.consecutiveFailures = 0
+            state.nextPollAt = policy.afterSuccess(
+                interval: current.interval, freshnessHint: outcome.freshness, now: outcome.at)
         case .failed(let reason):
-            let wasFailing = state.consecutiveFailures > 0
             state.lastResult = .failing
             state.lastError = reason
             state.consecutiveFailures += 1
-            if !wasFailing {
-                logger.warning(
-                    "source \(source.name) failed: \(reason)",
-                    metadata: ["message_id": "\(MessageIDs.trouble)", "source": "\(source.name)", "url": "\(source.url)"])
+            state.nextPollAt = policy.afterFailure(
+                interval: current.interval, failures: state.consecutiveFailures, retryAfter: outcome.retryAfter,
+                now: outcome.at)
+            if let retryAfter = outcome.retryAfter, let host = URLComponents(string: state.url)?.host {
+                hostHolds[host] = outcome.at.addingTimeInterval(retryAfter)
             }
+            if state.consecutiveFailures == 1 {
+                logger.warning(
+                    "source \(source.name) failed: \(reason); retrying with backoff",
+                    metadata: ["message_id": "\(MessageIDs.trouble)", "source": "\(source.name)", "url": "\(state.url)"])
+            }
+        case .gone(let reason):
+            state.lastResult = .stopped
+            state.lastError = reason
+            state.consecutiveFailures += 1
+            state.nextPollAt = nil
+            logger.error(
+                "source \(source.name) stopped: \(reason); fix or remove it in \(config.path) and reload",
+                metadata: ["message_id": "\(MessageIDs.trouble)", "source": "\(source.name)", "url": "\(state.url)"])
         }
         if let moved = outcome.movedTo, moved != state.url {
             logger.notice(
-                "source \(source.name) moved permanently to \(moved); polling the new address",
+                "source \(source.name) moved permanently from \(state.url) to \(moved); polling the new address",
                 metadata: ["source": "\(source.name)"])
             state.url = moved
         }
-        nextPoll[source.name] = state.nextPollAt
+        nextPoll[source.name] = state.nextPollAt ?? .distantFuture
         do {
             try store.saveSourceState(state)
         } catch {
@@ -152,6 +181,16 @@ public actor Daemon {
         }
         if raised > 0 { deliveryWake.yield() }
         onCycle?(statusLine(lastSource: source.name, raised: raised))
+    }
+
+    private func recovered(_ state: inout SourceState, source: SourceConfig) {
+        if state.consecutiveFailures > 0 {
+            logger.notice(
+                "source \(source.name) recovered after \(state.consecutiveFailures) failed polls",
+                metadata: ["source": "\(source.name)"])
+        }
+        state.lastSuccessAt = Date()
+        state.consecutiveFailures = 0
     }
 
     /// Records new items and raises alerts for them; returns how many alerts were raised.

@@ -12,6 +12,8 @@ struct PollOutcome: Sendable {
         case fetched(ParsedFeed)
         case notModified
         case failed(String)
+        /// 410 Gone: the publisher retired the feed; polling stops until the config changes.
+        case gone(String)
     }
     var source: SourceConfig
     var result: Result
@@ -20,6 +22,10 @@ struct PollOutcome: Sendable {
     var bodyHash: String?
     /// Set when the server moved the feed permanently (301/308).
     var movedTo: String?
+    /// How long the server asked us to stay away (429/503 `Retry-After`), scoped to its host.
+    var retryAfter: TimeInterval?
+    /// How long the server or feed says the content stays fresh (max-age, Expires, RSS ttl).
+    var freshness: TimeInterval?
     var at: Date
 }
 
@@ -51,10 +57,20 @@ struct SourcePoller: Sendable {
         if response.redirects.contains(where: { $0.status == 301 || $0.status == 308 }) {
             outcome.movedTo = response.effectiveURL
         }
+        outcome.freshness = PollPolicy.freshness(
+            cacheControl: response.header("Cache-Control"), expires: response.header("Expires"),
+            date: response.header("Date"), now: now)
         if response.status == 304 {
             return outcome
         }
+        if response.status == 410 {
+            outcome.result = .gone("HTTP 410 Gone from \(request.url): the publisher removed this feed")
+            return outcome
+        }
         guard (200..<300).contains(response.status) else {
+            if response.status == 429 || response.status == 503 {
+                outcome.retryAfter = PollPolicy.retryAfter(response.header("Retry-After"), now: now)
+            }
             outcome.result = .failed("HTTP \(response.status) from \(request.url)")
             return outcome
         }
@@ -69,6 +85,9 @@ struct SourcePoller: Sendable {
             let feed = try FeedParser.parse(
                 response.body, url: response.effectiveURL, httpCharset: Self.charset(response.header("Content-Type")))
             outcome.result = .fetched(feed)
+            if let ttl = feed.feed.ttlMinutes {
+                outcome.freshness = max(outcome.freshness ?? 0, TimeInterval(ttl) * 60)
+            }
         } catch {
             outcome.bodyHash = previous?.bodyHash
             outcome.result = .failed("not a feed: \(error)")
