@@ -33,12 +33,15 @@ public struct SourceState: Sendable, Equatable {
     public var itemsSeen: Int
     /// When a trouble alert was raised for this source's current failure, so it is raised once.
     public var troubleRaisedAt: Date?
+    /// When the newest item of this source was first seen (for "published nothing for longer
+    /// than expected"). Read-only like `itemsSeen`: derived from the items table.
+    public var lastNewItemAt: Date?
 
     public init(
         name: String, url: String, etag: String? = nil, lastModified: String? = nil, bodyHash: String? = nil,
         lastPollAt: Date? = nil, lastSuccessAt: Date? = nil, lastResult: SourceResult? = nil,
         lastError: String? = nil, consecutiveFailures: Int = 0, nextPollAt: Date? = nil, itemsSeen: Int = 0,
-        troubleRaisedAt: Date? = nil
+        troubleRaisedAt: Date? = nil, lastNewItemAt: Date? = nil
     ) {
         self.name = name
         self.url = url
@@ -53,6 +56,7 @@ public struct SourceState: Sendable, Equatable {
         self.nextPollAt = nextPollAt
         self.itemsSeen = itemsSeen
         self.troubleRaisedAt = troubleRaisedAt
+        self.lastNewItemAt = lastNewItemAt
     }
 }
 

@@ -33,15 +33,22 @@ public final class Store: Sendable {
     /// the alerts name the watchlist's vendors and competitors, which are a secret.
     public init(path: String) throws {
         let isNew = !FileManager.default.fileExists(atPath: path)
-        let connection = try Connection(path: path)
-        if isNew { try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path) }
-        // WAL: readers never block the writer and a crash loses at most the last transaction;
-        // NORMAL sync is durable under WAL except for power loss of the newest commit.
-        _ = try connection.scalarText("PRAGMA journal_mode = WAL")
-        try connection.execute("PRAGMA busy_timeout = 5000")
-        try connection.execute("PRAGMA foreign_keys = ON")
-        try connection.execute("PRAGMA synchronous = NORMAL")
-        try Schema.migrate(connection)
+        let connection: Connection
+        do {
+            connection = try Connection(path: path)
+            if isNew { try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path) }
+            try connection.execute("PRAGMA busy_timeout = 5000")
+            // WAL: readers never block the writer and a crash loses at most the last transaction;
+            // NORMAL sync is durable under WAL except for power loss of the newest commit.
+            _ = try connection.scalarText("PRAGMA journal_mode = WAL")
+            try connection.execute("PRAGMA foreign_keys = ON")
+            try connection.execute("PRAGMA synchronous = NORMAL")
+            try Schema.migrate(connection)
+        } catch var error as StoreError {
+            // "file is not a database" alone does not say which file.
+            if !error.message.contains(path) { error.message = "\(path): \(error.message)" }
+            throw error
+        }
         self.path = path
         self.db = Mutex(connection)
     }
@@ -71,7 +78,8 @@ public final class Store: Sendable {
     private static let sourceColumns = """
         s.name, s.url, s.etag, s.last_modified, s.body_hash, s.last_poll_at, s.last_success_at,
         s.last_result, s.last_error, s.consecutive_failures, s.next_poll_at, s.trouble_raised_at,
-        (SELECT COUNT(*) FROM items i WHERE i.source = s.name)
+        (SELECT COUNT(*) FROM items i WHERE i.source = s.name),
+        (SELECT MAX(first_seen) FROM items i WHERE i.source = s.name)
         """
 
     private static func sourceState(_ r: Row) -> SourceState {
@@ -80,7 +88,7 @@ public final class Store: Sendable {
             bodyHash: r.optionalText(4), lastPollAt: r.optionalDate(5), lastSuccessAt: r.optionalDate(6),
             lastResult: r.optionalText(7).flatMap(SourceResult.init(rawValue:)), lastError: r.optionalText(8),
             consecutiveFailures: r.int(9), nextPollAt: r.optionalDate(10), itemsSeen: r.int(12),
-            troubleRaisedAt: r.optionalDate(11))
+            troubleRaisedAt: r.optionalDate(11), lastNewItemAt: r.optionalDate(13))
     }
 
     /// What is remembered about source `name`, or nil if it was never saved.
@@ -99,7 +107,8 @@ public final class Store: Sendable {
         }
     }
 
-    /// Inserts or replaces the state of `state.name` (all fields but the derived `itemsSeen`).
+    /// Inserts or replaces the state of `state.name` (all fields but the derived `itemsSeen` and
+    /// `lastNewItemAt`).
     public func saveSourceState(_ state: SourceState) throws {
         try with {
             try $0.run(
@@ -156,6 +165,14 @@ public final class Store: Sendable {
                 "SELECT first_seen FROM items WHERE source = ? AND item_id = ?", [.text(source), .text(itemID)]
             ).map(Millis.date)
         }
+    }
+
+    /// Forgets items first seen before `date`, to bound the table on a daemon that runs for
+    /// years; returns how many. Choose a date well past any feed's memory: an item pruned and
+    /// then served again counts as new (its alerts still fire only once: those are kept).
+    @discardableResult
+    public func pruneItems(firstSeenBefore date: Date) throws -> Int {
+        try with { try $0.run("DELETE FROM items WHERE first_seen < ?", [.date(date)]) }
     }
 
     // MARK: Alerts
@@ -319,6 +336,15 @@ public final class Store: Sendable {
                 UPDATE deliveries SET state = 'given_up', attempts = attempts + 1, last_error = ?, finished_at = ?
                 WHERE id = ? AND state = 'pending'
                 """, [.text(error), .date(date), .int(id)])
+        }
+    }
+
+    /// Forgets delivered and given-up deliveries finished before `date`; pending ones are never
+    /// touched. Returns how many were removed.
+    @discardableResult
+    public func pruneFinishedDeliveries(before date: Date) throws -> Int {
+        try with {
+            try $0.run("DELETE FROM deliveries WHERE state != 'pending' AND finished_at < ?", [.date(date)])
         }
     }
 
