@@ -63,6 +63,19 @@ final class DeliveryStoreTests: StoreTestCase {
         XCTAssertEqual(try store.deliveries(alertID: "A1").map(\.sink), ["chatops", "pager"])
     }
 
+    func testOneWebhookIDMayGoToSeveralSinks() throws {
+        let store = try Store(stateDirectory: stateDir)
+        try store.insertAlert(
+            makeAlert(id: "A1"), itemKey: "k",
+            deliveries: [
+                NewDelivery(sink: "chatops", webhookID: "msg_A1", payload: payload),
+                NewDelivery(sink: "pager", webhookID: "msg_A1", payload: payload),
+            ], now: t0)
+        XCTAssertTrue(
+            try store.enqueueDelivery(alertID: "A1", sink: "audit", webhookID: "msg_A1", payload: payload, now: t0))
+        XCTAssertEqual(try store.dueDeliveries(now: t0 + 1).map(\.sink), ["chatops", "pager", "audit"])
+    }
+
     func testGivingUpStopsRetriesButKeepsTheRecord() throws {
         let store = try Store(stateDirectory: stateDir)
         try store.insertAlert(

@@ -52,7 +52,7 @@ enum Schema {
             id              INTEGER PRIMARY KEY,
             alert_id        TEXT NOT NULL REFERENCES alerts (id) ON DELETE CASCADE,
             sink            TEXT NOT NULL,
-            webhook_id      TEXT NOT NULL UNIQUE,
+            webhook_id      TEXT NOT NULL,
             payload         BLOB NOT NULL,
             state           TEXT NOT NULL DEFAULT 'pending'
                             CHECK (state IN ('pending', 'delivered', 'given_up')),

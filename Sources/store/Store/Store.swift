@@ -247,14 +247,15 @@ public final class Store: Sendable {
         try db.run(
             """
             INSERT INTO deliveries (alert_id, sink, webhook_id, payload, created_at, next_attempt_at)
-            VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+            VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (alert_id, sink) DO NOTHING
             """,
             [.text(alertID), .text(sink), .text(webhookID), .blob(payload), .date(now), .date(now)]) == 1
     }
 
     /// Queues `payload` for `sink`, due now. The bytes and `webhookID` are stored as given, so
     /// every retry, even after a restart, sends the same body under the same `webhook-id`.
-    /// Returns false if this alert was already queued for this sink (or the webhook id is taken).
+    /// Returns false if this alert was already queued for this sink. One alert may use the same
+    /// webhook id for every sink (as Standard Webhooks senders do for one message).
     /// The alert must be stored first.
     @discardableResult
     public func enqueueDelivery(
