@@ -32,12 +32,14 @@ extension JSONDecoder {
 /// RFC 3339 in UTC: the single date format of frenemy's JSON, journal fields and tables.
 public enum RFC3339 {
     public static func string(from date: Date) -> String {
-        let whole = date.timeIntervalSince1970.rounded(.down)
-        let millis = Int(((date.timeIntervalSince1970 - whole) * 1000).rounded())
-        let base = Date(timeIntervalSince1970: whole).formatted(
-            Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day().time(includingFractionalSeconds: false)
-                .timeSeparator(.colon).dateSeparator(.dash))
-        if millis == 0 || millis == 1000 { return base }
+        // Whole milliseconds first, so .9996 s rounds up into the next second instead of
+        // printing ".1000" or losing almost a second.
+        let totalMillis = (date.timeIntervalSince1970 * 1000).rounded()
+        let whole = (totalMillis / 1000).rounded(.down)
+        let millis = Int(totalMillis - whole * 1000)
+        // The full style (not the field-by-field builder) is what includes the "Z".
+        let base = Date(timeIntervalSince1970: whole).formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
+        if millis == 0 { return base }
         return base.replacingOccurrences(of: "Z", with: String(format: ".%03dZ", millis))
     }
 

@@ -1,1 +1,0 @@
-// Sinks: module placeholder, replaced as the module is written.

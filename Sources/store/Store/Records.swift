@@ -1,0 +1,118 @@
+public import Foundation
+
+/// How the last poll of a source ended; what `frenemyctl status`/`sources` show in words.
+public enum SourceResult: String, Codable, Sendable, CaseIterable {
+    case ok
+    case notModified = "not_modified"
+    /// Parsed with recovered errors: items were read, but the feed is not well.
+    case degraded
+    case failing
+    /// Permanently stopped (e.g. HTTP 410); the source is not polled again until reconfigured.
+    case stopped
+}
+
+/// Everything the daemon remembers about one source between polls and across restarts, so
+/// conditional GETs, backoff and health reporting survive a restart.
+public struct SourceState: Sendable, Equatable {
+    /// The source's `name` from the config: the key.
+    public var name: String
+    /// The URL currently polled; a 301/308 replaces the configured one.
+    public var url: String
+    public var etag: String?
+    public var lastModified: String?
+    /// Hash of the last body, so an unchanged 200 counts as not modified.
+    public var bodyHash: String?
+    public var lastPollAt: Date?
+    public var lastSuccessAt: Date?
+    public var lastResult: SourceResult?
+    public var lastError: String?
+    public var consecutiveFailures: Int
+    public var nextPollAt: Date?
+    /// Items recorded for this source. Read-only: `sourceState` counts them from the items
+    /// table, so it can never drift; `saveSourceState` ignores it.
+    public var itemsSeen: Int
+    /// When a trouble alert was raised for this source's current failure, so it is raised once.
+    public var troubleRaisedAt: Date?
+    /// When the newest item of this source was first seen (for "published nothing for longer
+    /// than expected"). Read-only like `itemsSeen`: derived from the items table.
+    public var lastNewItemAt: Date?
+
+    public init(
+        name: String, url: String, etag: String? = nil, lastModified: String? = nil, bodyHash: String? = nil,
+        lastPollAt: Date? = nil, lastSuccessAt: Date? = nil, lastResult: SourceResult? = nil,
+        lastError: String? = nil, consecutiveFailures: Int = 0, nextPollAt: Date? = nil, itemsSeen: Int = 0,
+        troubleRaisedAt: Date? = nil, lastNewItemAt: Date? = nil
+    ) {
+        self.name = name
+        self.url = url
+        self.etag = etag
+        self.lastModified = lastModified
+        self.bodyHash = bodyHash
+        self.lastPollAt = lastPollAt
+        self.lastSuccessAt = lastSuccessAt
+        self.lastResult = lastResult
+        self.lastError = lastError
+        self.consecutiveFailures = consecutiveFailures
+        self.nextPollAt = nextPollAt
+        self.itemsSeen = itemsSeen
+        self.troubleRaisedAt = troubleRaisedAt
+        self.lastNewItemAt = lastNewItemAt
+    }
+}
+
+/// Where a queued delivery stands. Finished ones stay in the table as a record.
+public enum DeliveryState: String, Codable, Sendable {
+    case pending
+    case delivered
+    case givenUp = "given_up"
+}
+
+/// A delivery to queue together with its alert (see `Store.insertAlert(_:itemKey:deliveries:)`).
+public struct NewDelivery: Sendable, Equatable {
+    /// The `notify` entry's name.
+    public var sink: String
+    /// The `webhook-id` sent on every attempt, so the receiver can dedupe retries.
+    public var webhookID: String
+    /// The exact body to POST, fixed at queue time so every retry sends the same bytes.
+    public var payload: Data
+
+    public init(sink: String, webhookID: String, payload: Data) {
+        self.sink = sink
+        self.webhookID = webhookID
+        self.payload = payload
+    }
+}
+
+/// One queued delivery of one alert to one sink, as stored.
+public struct Delivery: Sendable, Equatable {
+    public var id: Int64
+    public var alertID: String
+    public var sink: String
+    public var webhookID: String
+    public var payload: Data
+    public var state: DeliveryState
+    /// Failed attempts so far.
+    public var attempts: Int
+    public var createdAt: Date
+    public var nextAttemptAt: Date
+    public var lastError: String?
+    /// When it was delivered or given up.
+    public var finishedAt: Date?
+
+    public init(
+        id: Int64, alertID: String, sink: String, webhookID: String, payload: Data, state: DeliveryState,
+        attempts: Int, createdAt: Date, nextAttemptAt: Date, lastError: String?, finishedAt: Date?
+    ) {
+        self.id = id
+        self.alertID = alertID
+        self.sink = sink
+        self.webhookID = webhookID
+        self.payload = payload
+        self.state = state
+        self.attempts = attempts
+        self.createdAt = createdAt
+        self.nextAttemptAt = nextAttemptAt
+        self.lastError = lastError
+        self.finishedAt = finishedAt
+    }
+}
