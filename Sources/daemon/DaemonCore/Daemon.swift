@@ -54,7 +54,7 @@ public actor Daemon {
         await withTaskGroup(of: PollOutcome.self) { group in
             for source in due where !inFlight.contains(source.name) {
                 inFlight.insert(source.name)
-                let previous = store.sourceState(name: source.name)
+                let previous = sourceState(source.name)
                 group.addTask { [poller] in await poller.poll(source, previous: previous) }
             }
             for await outcome in group {
@@ -88,7 +88,7 @@ public actor Daemon {
                         continue
                     }
                     inFlight.insert(source.name)
-                    let previous = store.sourceState(name: source.name)
+                    let previous = sourceState(source.name)
                     group.addTask { [poller] in
                         let outcome = await poller.poll(source, previous: previous)
                         await self.fold(outcome)
@@ -101,7 +101,7 @@ public actor Daemon {
     }
 
     private func hostHold(for source: SourceConfig, now: Date) -> Date? {
-        let url = store.sourceState(name: source.name)?.url ?? source.url
+        let url = sourceState(source.name)?.url ?? source.url
         guard let host = URLComponents(string: url)?.host, let until = hostHolds[host] else { return nil }
         if until <= now {
             hostHolds[host] = nil
@@ -110,9 +110,19 @@ public actor Daemon {
         return until
     }
 
+    /// The stored state of a source; a store error is logged and treated as "never polled".
+    private func sourceState(_ name: String) -> SourceState? {
+        do {
+            return try store.sourceState(name: name)
+        } catch {
+            logger.error("cannot read state of source \(name): \(error)")
+            return nil
+        }
+    }
+
     /// A restarted daemon resumes each source's schedule instead of re-polling everything at once.
     private func initialPollDate(_ source: SourceConfig, now: Date) -> Date {
-        guard let state = store.sourceState(name: source.name), let next = state.nextPollAt else { return now }
+        guard let state = sourceState(source.name), let next = state.nextPollAt else { return now }
         return min(next, now.addingTimeInterval(source.interval))
     }
 
@@ -122,7 +132,7 @@ public actor Daemon {
         inFlight.remove(source.name)
         // A source removed by a reload while it was being polled is dropped silently.
         guard let current = config.sources.first(where: { $0.name == source.name }) else { return }
-        var state = store.sourceState(name: source.name) ?? SourceState(name: source.name, url: source.url)
+        var state = sourceState(source.name) ?? SourceState(name: source.name, url: source.url)
         if state.url != source.url && outcome.movedTo == nil { state.url = source.url }
         state.lastPollAt = outcome.at
         var raised = 0
@@ -206,14 +216,13 @@ public actor Daemon {
                 continue
             }
             guard isNew else { continue }
-            state.itemsSeen += 1
             raised += alerts.raise(for: item, source: source, rules: rules, notify: config.notify)
         }
         return raised
     }
 
     private func statusLine(lastSource: String, raised: Int) -> String {
-        let failing = config.sources.filter { (store.sourceState(name: $0.name)?.consecutiveFailures ?? 0) > 0 }.count
+        let failing = config.sources.filter { (sourceState($0.name)?.consecutiveFailures ?? 0) > 0 }.count
         let pending = (try? store.pendingDeliveryCount()) ?? 0
         let total = (try? store.alertCount()) ?? 0
         return "\(config.sources.count) sources (\(failing) failing), \(total) alerts, \(pending) deliveries pending;"
@@ -270,7 +279,7 @@ public actor Daemon {
 
     public func status() -> DaemonStatus {
         let sources = config.sources.map { source -> SourceStatus in
-            let state = store.sourceState(name: source.name)
+            let state = sourceState(source.name)
             return SourceStatus(
                 name: source.name, url: state?.url ?? source.url, interval: source.interval,
                 lastPoll: state?.lastPollAt, lastSuccess: state?.lastSuccessAt,

@@ -15,10 +15,8 @@ public struct DeliveryWorker: Sendable {
     let logger: Logger
     /// The current notifier list (it changes on reload).
     let notifiers: @Sendable () async -> [NotifyConfig]
-    /// After this long without success a delivery is given up, loudly.
-    var maxAge: TimeInterval = 7 * 86400
-    var backoffBase: TimeInterval = 2
-    var backoffCap: TimeInterval = 3600
+    /// Exponential backoff with full jitter from 2 s to 1 h; given up (loudly) after 7 days.
+    var retry = RetryPolicy(base: 2, cap: 3600, maxAge: 7 * 86400)
 
     public init(
         store: Store, transport: any HTTPTransport, logger: Logger,
@@ -106,15 +104,16 @@ public struct DeliveryWorker: Sendable {
         } catch {
             failure = "\(error)"
         }
-        if Date().timeIntervalSince(delivery.createdAt) > maxAge {
-            giveUp(delivery, reason: "still failing after \(Int(maxAge / 3600))h: \(failure)")
+        switch retry.afterFailure(failures: delivery.attempts + 1, queuedAt: delivery.createdAt, now: Date()) {
+        case .giveUp:
+            giveUp(delivery, reason: "still failing after \(delivery.attempts + 1) attempts: \(failure)")
             return false
-        }
-        let delay = Backoff.delay(attempt: delivery.attempts + 1, base: backoffBase, cap: backoffCap)
-        do {
-            try store.recordFailure(id: delivery.id, error: failure, nextAttemptAt: Date().addingTimeInterval(delay))
-        } catch {
-            logger.error("cannot record failed delivery \(delivery.webhookID): \(error)")
+        case .retry(let at):
+            do {
+                try store.recordFailure(id: delivery.id, error: failure, nextAttemptAt: at)
+            } catch {
+                logger.error("cannot record failed delivery \(delivery.webhookID): \(error)")
+            }
         }
         if delivery.attempts == 0 {
             logger.warning(
