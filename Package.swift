@@ -96,6 +96,7 @@ let package = Package(
         .testTarget(
             name: "HTTPClientTests", dependencies: ["HTTPClient"], path: "Tests/HTTPClientTests",
             exclude: ["loopback_server.py"]),
+        .testTarget(name: "SystemdTests", dependencies: ["Systemd"], path: "Tests/SystemdTests"),
         .testTarget(name: "StoreTests", dependencies: ["Store"], path: "Tests/StoreTests"),
         .testTarget(name: "SinksTests", dependencies: ["Sinks"], path: "Tests/SinksTests"),
     ],

@@ -149,6 +149,23 @@ final class HTTPClientTests: XCTestCase {
             return tags
         }
         XCTAssertEqual(tags, Set((0..<20).map { "t\($0)" }))
+        let peak = try await fetch("/peak")
+        XCTAssertGreaterThan(Int(String(decoding: peak.body, as: UTF8.self)) ?? 0, 1, "transfers must overlap")
+    }
+
+    func testPerHostConnectionLimitIsRespected() async throws {
+        let server = try XCTUnwrap(server)
+        let polite = try CurlHTTPClient(configuration: .init(maxConnectionsPerHost: 2))
+        defer { polite.shutdown() }
+        let base = server.url("/delay?ms=200&tag=t")
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<8 {
+                group.addTask { try await polite.send(HTTPRequest(url: base + String(index))).status }
+            }
+            for try await status in group { XCTAssertEqual(status, 200) }
+        }
+        let peak = try await polite.send(HTTPRequest(url: server.url("/peak")))
+        XCTAssertEqual(String(decoding: peak.body, as: UTF8.self), "2")
     }
 
     func testUnixSocketRequest() async throws {

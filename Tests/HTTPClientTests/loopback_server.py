@@ -17,6 +17,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 _bomb = None
 _bomb_lock = threading.Lock()
+_active = 0
+_peak = 0
+_count_lock = threading.Lock()
 
 
 def bomb_bytes():
@@ -123,8 +126,19 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
                 time.sleep(0.1)
         elif path == "/delay":
-            time.sleep(int(query.get("ms", "100")) / 1000.0)
+            global _active, _peak
+            with _count_lock:
+                _active += 1
+                _peak = max(_peak, _active)
+            try:
+                time.sleep(int(query.get("ms", "100")) / 1000.0)
+            finally:
+                with _count_lock:
+                    _active -= 1
             self.send_body(200, query.get("tag", "done").encode())
+        elif path == "/peak":
+            # Highest number of /delay requests that were in flight at once.
+            self.send_body(200, str(_peak).encode())
         elif path == "/echo":
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length) if length else b""

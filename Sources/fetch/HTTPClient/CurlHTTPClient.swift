@@ -77,6 +77,7 @@ final class CurlEngine: Sendable {
         var stopping = false
     }
 
+    private static let threadName = "frenemy-curl"
     private let multi: MultiHandle
     private let state = Mutex(State())
     private let exited = DispatchSemaphore(value: 0)
@@ -90,7 +91,7 @@ final class CurlEngine: Sendable {
         _ = ccurl_multi_setopt_long(raw, CURLMOPT_MAX_TOTAL_CONNECTIONS, max(0, configuration.maxTotalConnections))
         _ = ccurl_multi_setopt_long(raw, CURLMOPT_MAXCONNECTS, max(1, configuration.maxTotalConnections))
         let thread = Thread { [self] in run() }
-        thread.name = "frenemy-curl"
+        thread.name = Self.threadName
         thread.start()
     }
 
@@ -151,7 +152,8 @@ final class CurlEngine: Sendable {
         }
         guard first else { return }
         curl_multi_wakeup(multi.raw)
-        if !Thread.current.name.map({ $0 == "frenemy-curl" }).isTrue { exited.wait() }
+        // The worker never waits for itself (a continuation resumed there could call shutdown).
+        if Thread.current.name != Self.threadName { exited.wait() }
     }
 
     // MARK: worker thread
@@ -248,8 +250,4 @@ final class CurlEngine: Sendable {
         _ = state.withLock { $0.live.remove(id) }
         continuation.resume(with: result)
     }
-}
-
-extension Optional where Wrapped == Bool {
-    fileprivate var isTrue: Bool { self ?? false }
 }

@@ -60,8 +60,8 @@ public struct HTTPResponse: Sendable {
         self.downloadedBytes = downloadedBytes
     }
 
-    /// True when any followed redirect was permanent, i.e. the stored URL should change to
-    /// `effectiveURL` (only if every hop was permanent; see `permanentRedirectTarget`).
+    /// The URL a stored source should move to: `effectiveURL` when every followed hop was a
+    /// permanent redirect (301/308), nil otherwise (a temporary hop means "keep asking the old URL").
     public var permanentRedirectTarget: String? {
         guard !redirects.isEmpty, redirects.allSatisfy(\.isPermanent) else { return nil }
         return effectiveURL
