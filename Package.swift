@@ -96,7 +96,10 @@ let package = Package(
         .testTarget(name: "FeedParserTests", dependencies: ["FeedParser", "XMLTree", "TextNormalizer"], path: "Tests/FeedParserTests", resources: [.copy("Fixtures")]),
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine"], path: "Tests/RuleEngineTests"),
         .testTarget(name: "FrenemyConfigTests", dependencies: ["FrenemyConfig"], path: "Tests/FrenemyConfigTests"),
-        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], path: "Tests/HTTPClientTests"),
+        .testTarget(
+            name: "HTTPClientTests", dependencies: ["HTTPClient"], path: "Tests/HTTPClientTests",
+            exclude: ["loopback_server.py"]),
+        .testTarget(name: "SystemdTests", dependencies: ["Systemd"], path: "Tests/SystemdTests"),
         .testTarget(name: "StoreTests", dependencies: ["Store"], path: "Tests/StoreTests"),
         .testTarget(name: "SinksTests", dependencies: ["Sinks"], path: "Tests/SinksTests"),
     ],
