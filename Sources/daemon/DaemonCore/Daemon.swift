@@ -2,7 +2,7 @@ public import Foundation
 public import FrenemyConfig
 public import FrenemyModel
 public import HTTPClient
-import Logging
+public import Logging
 public import RuleEngine
 public import Sinks
 public import Store
@@ -283,7 +283,7 @@ public actor Daemon {
             return SourceStatus(
                 name: source.name, url: state?.url ?? source.url, interval: source.interval,
                 lastPoll: state?.lastPollAt, lastSuccess: state?.lastSuccessAt,
-                lastResult: state?.lastResult.rawValue ?? "pending", error: state?.lastError,
+                lastResult: state?.lastResult?.rawValue ?? "pending", error: state?.lastError,
                 consecutiveFailures: state?.consecutiveFailures ?? 0, nextPoll: nextPoll[source.name],
                 itemsSeen: state?.itemsSeen ?? 0)
         }

@@ -1,10 +1,10 @@
 import Foundation
-import FrenemyConfig
+public import FrenemyConfig
 import FrenemyModel
-import HTTPClient
-import Logging
+public import HTTPClient
+public import Logging
 import Sinks
-import Store
+public import Store
 
 /// Sends queued webhook deliveries until each gets a 2xx. Deliveries live in the store, so a
 /// dead receiver, a crash or a restart only delays them; the `webhook-id` and body are the
@@ -83,11 +83,13 @@ public struct DeliveryWorker: Sendable {
         var request = HTTPRequest(url: sink.url)
         request.method = "POST"
         request.body = delivery.payload
-        request.headers = WebhookHeaders.make(
-            webhookID: delivery.webhookID, timestamp: timestamp, body: delivery.payload, secret: sink.secret)
+        request.headers = HTTPHeaders(
+            WebhookHeaders.make(
+                webhookID: delivery.webhookID, timestamp: timestamp, body: delivery.payload, secret: sink.secret
+            ).map { (name: $0.0, value: $0.1) })
         request.userAgent = FrenemyVersion.userAgent
-        request.connectTimeout = 10
-        request.totalTimeout = 30
+        request.connectTimeout = .seconds(10)
+        request.totalTimeout = .seconds(30)
         request.followRedirects = false
         let failure: String
         do {
