@@ -101,6 +101,9 @@ let package = Package(
             exclude: ["loopback_server.py"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"], path: "Tests/SystemdTests"),
         .testTarget(name: "StoreTests", dependencies: ["Store"], path: "Tests/StoreTests"),
+        .testTarget(
+            name: "DaemonCoreTests", dependencies: ["DaemonCore", "HTTPClient", "Store", "Sinks", "RuleEngine"],
+            path: "Tests/DaemonCoreTests"),
         .testTarget(name: "SinksTests", dependencies: ["Sinks"], path: "Tests/SinksTests"),
     ],
     swiftLanguageModes: [.v6]
