@@ -22,6 +22,8 @@ public actor Daemon {
     private var inFlight: Set<String> = []
     /// Hosts that asked us (Retry-After) to stay away until a date; every source on them waits.
     private var hostHolds: [String: Date] = [:]
+    /// Sources currently failing, kept in memory so the per-poll status line costs nothing.
+    private var failing: Set<String> = []
     private let policy = PollPolicy()
     private let deliveryWake: AsyncStream<Void>.Continuation
     /// Wakes the delivery worker when new deliveries are queued.
@@ -157,6 +159,7 @@ public actor Daemon {
             state.lastResult = .failing
             state.lastError = reason
             state.consecutiveFailures += 1
+            state.failingSince = state.failingSince ?? outcome.at
             state.nextPollAt = policy.afterFailure(
                 interval: current.interval, failures: state.consecutiveFailures, retryAfter: outcome.retryAfter,
                 now: outcome.at)
@@ -172,6 +175,7 @@ public actor Daemon {
             state.lastResult = .stopped
             state.lastError = reason
             state.consecutiveFailures += 1
+            state.failingSince = state.failingSince ?? outcome.at
             state.nextPollAt = nil
             logger.error(
                 "source \(source.name) stopped: \(reason); fix or remove it in \(config.path) and reload",
@@ -184,6 +188,7 @@ public actor Daemon {
             state.url = moved
         }
         nextPoll[source.name] = state.nextPollAt ?? .distantFuture
+        if state.failingSince == nil { failing.remove(source.name) } else { failing.insert(source.name) }
         do {
             try store.saveSourceState(state)
         } catch {
@@ -201,6 +206,7 @@ public actor Daemon {
         }
         state.lastSuccessAt = Date()
         state.consecutiveFailures = 0
+        state.failingSince = nil
     }
 
     /// Records new items and raises alerts for them; returns how many alerts were raised.
@@ -222,7 +228,7 @@ public actor Daemon {
     }
 
     private func statusLine(lastSource: String, raised: Int) -> String {
-        let failing = config.sources.filter { (sourceState($0.name)?.consecutiveFailures ?? 0) > 0 }.count
+        let failing = failing.count
         let pending = (try? store.pendingDeliveryCount()) ?? 0
         let total = (try? store.alertCount()) ?? 0
         return "\(config.sources.count) sources (\(failing) failing), \(total) alerts, \(pending) deliveries pending;"
@@ -255,6 +261,7 @@ public actor Daemon {
         kept.controlSocket = config.controlSocket
         let names = Set(kept.sources.map(\.name))
         for (name, _) in nextPoll where !names.contains(name) { nextPoll[name] = nil }
+        failing.formIntersection(names)
         for source in kept.sources {
             if let old = config.sources.first(where: { $0.name == source.name }), old == source { continue }
             nextPoll[source.name] = .distantPast
