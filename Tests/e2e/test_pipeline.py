@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 import time
+
+import pytest
 
 from e2e_harness import feeds as F
 from e2e_harness import rules
@@ -250,3 +253,22 @@ def test_other_watchlist_roles_and_formats(frenemy, feeds, receiver, journal, ui
     assert set(by_title) == {atom_hit.title, json_hit.title}
     assert by_title[atom_hit.title]["entities"]["supplier"]["id"] == "initech"
     assert by_title[atom_hit.title]["entities"]["rival"]["matched"] == "Umbrella Corp"
+
+
+# Hides the journal socket in a private mount namespace, then execs frenemyd.
+NO_JOURNAL = ["unshare", "--mount", "sh", "-c",
+              'mount -t tmpfs tmpfs /run/systemd/journal || exit 97; exec "$0" "$@"']
+
+
+def test_without_a_journal_alerts_are_readable_on_stderr(frenemy, feeds, receiver, journal, uid, tmp_path):
+    probe = subprocess.run(NO_JOURNAL + ["true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip(f"cannot hide the journal socket here (needs root and unshare): {probe.stderr!r}")
+    config, src, hit = deal_scenario(frenemy, feeds, receiver, tmp_path, uid)
+    out = frenemy.run("--config", str(config), "--once", wrapper=NO_JOURNAL)
+    assert out.returncode == 0, out.stderr
+    assert hit.title in out.stderr, (
+        f"with no journal socket the alert must be written readably to stderr:\n{out.stderr}"
+    )
+    assert journal.alerts(FRENEMY_SOURCE=src) == [], "the journal was hidden; nothing should have reached it"
+    assert len(receiver.deliveries()) == 1, "webhooks do not depend on the journal"

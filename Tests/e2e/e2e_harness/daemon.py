@@ -211,9 +211,11 @@ class Frenemy:
         )
         return path
 
-    def run(self, *args: str, timeout: float = 90.0) -> subprocess.CompletedProcess:
-        """Run frenemyd to completion; the result carries `.pid` so journal entries can be matched by _PID."""
-        cmd = [str(self.bins.frenemyd), *args]
+    def run(self, *args: str, timeout: float = 90.0, wrapper: list[str] | None = None) -> subprocess.CompletedProcess:
+        """Run frenemyd to completion; the result carries `.pid` so journal entries can be matched by _PID.
+
+        `wrapper` is a command line that execs frenemyd (given as its next arguments)."""
+        cmd = [*(wrapper or []), str(self.bins.frenemyd), *args]
         proc = subprocess.Popen(
             cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
