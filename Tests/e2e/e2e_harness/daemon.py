@@ -81,7 +81,9 @@ def _tail(text: str, lines: int = 200) -> str:
 class DaemonProcess:
     """frenemyd running in the background (foreground mode, as systemd runs it)."""
 
-    def __init__(self, bins: Bins, config: Path, socket_path: Path, log_dir: Path) -> None:
+    def __init__(
+        self, bins: Bins, config: Path, socket_path: Path, log_dir: Path, env: dict[str, str] | None = None
+    ) -> None:
         self.bins = bins
         self.config = config
         self.socket = socket_path
@@ -92,6 +94,7 @@ class DaemonProcess:
             stdin=subprocess.DEVNULL,
             stdout=open(self.stdout_path, "wb"),
             stderr=open(self.stderr_path, "wb"),
+            env={**os.environ, **(env or {})},
         )
         self.returncode: int | None = None
 
@@ -241,8 +244,8 @@ class Frenemy:
     def check_config(self, config: Path) -> subprocess.CompletedProcess:
         return self.run("--config", str(config), "--check-config", timeout=30)
 
-    def start(self, config: Path, wait: bool = True) -> DaemonProcess:
-        d = DaemonProcess(self.bins, config, self.socket, self.dir)
+    def start(self, config: Path, wait: bool = True, env: dict[str, str] | None = None) -> DaemonProcess:
+        d = DaemonProcess(self.bins, config, self.socket, self.dir, env=env)
         self.daemons.append(d)
         if wait:
             d.wait_ready()
@@ -269,3 +272,23 @@ class Frenemy:
                     problems.append(f"frenemyd pid {d.pid} exited {rc} on SIGTERM:\n{_tail(d.stderr(), 40)}")
         shutil.rmtree(self.short_dir, ignore_errors=True)
         return problems
+
+
+def unix_http(socket_path: Path, method: str, path: str, body: bytes | None = None, timeout: float = 10.0):
+    """One HTTP/1.1 request on the control socket, like `curl --unix-socket`; returns (status, headers, body)."""
+    import http.client
+    import socket as so
+
+    class Conn(http.client.HTTPConnection):
+        def connect(self) -> None:
+            self.sock = so.socket(so.AF_UNIX, so.SOCK_STREAM)
+            self.sock.settimeout(timeout)
+            self.sock.connect(str(socket_path))
+
+    conn = Conn("localhost", timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers={"Content-Type": "application/json"} if body else {})
+        resp = conn.getresponse()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
+    finally:
+        conn.close()

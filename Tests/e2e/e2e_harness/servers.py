@@ -12,9 +12,11 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import json
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Callable
 
 
@@ -245,3 +247,55 @@ class WebhookReceiver(_Base):
             do_GET = _handle  # noqa: N815
 
         return Handler
+
+
+class NotifySocket:
+    """A stand-in for systemd's $NOTIFY_SOCKET: records every sd_notify datagram, in order."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = str(path)
+        self.messages: list[dict[str, str]] = []
+        self._cond = threading.Condition()
+        self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self._sock.bind(self.path)
+        self._sock.settimeout(0.2)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                data = self._sock.recv(65536)
+            except (socket.timeout, OSError):
+                continue
+            fields = {}
+            for line in data.decode("utf-8", errors="replace").splitlines():
+                if "=" in line:
+                    k, v = line.split("=", 1)
+                    fields[k] = v
+            with self._cond:
+                self.messages.append(fields)
+                self._cond.notify_all()
+
+    def snapshot(self) -> list[dict[str, str]]:
+        with self._cond:
+            return list(self.messages)
+
+    def wait_for(self, predicate: Callable[[dict[str, str]], bool], after: int = 0, timeout: float = 15.0):
+        """Index and fields of the first message at index >= after that satisfies predicate, or None."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                for i in range(after, len(self.messages)):
+                    if predicate(self.messages[i]):
+                        return i, self.messages[i]
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self._cond.wait(timeout=min(left, 0.2))
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+        self._sock.close()
