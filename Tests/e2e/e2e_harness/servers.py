@@ -46,6 +46,8 @@ class Resource:
     last_modified: str | None = None
     gzip: bool = False
     location: str | None = None
+    # Writes the whole response itself (status line included): for hostile servers.
+    stream: Callable[[BaseHTTPRequestHandler], None] | None = None
 
 
 def _headers(handler: BaseHTTPRequestHandler) -> dict[str, str]:
@@ -140,6 +142,12 @@ class FeedServer(_Base):
             self.resources[path] = Resource(body=body, **kw)
         return self.url(path)
 
+    def custom(self, path: str, stream: Callable[[BaseHTTPRequestHandler], None]) -> str:
+        """Serve `path` with a function that writes the raw response (see hostile.py)."""
+        with self._lock:
+            self.resources[path] = Resource(stream=stream)
+        return self.url(path)
+
     def redirect(self, path: str, to_path: str, status: int = 301) -> str:
         with self._lock:
             self.resources[path] = Resource(status=status, location=self.url(to_path))
@@ -161,6 +169,14 @@ class FeedServer(_Base):
                 with server._lock:
                     res = server.resources.get(path)
                 rec = Recorded("GET", path, headers, b"")
+                if res is not None and res.stream is not None:
+                    rec.status = -1  # streamed: the function decides
+                    server._record(rec)
+                    try:
+                        res.stream(self)
+                    except OSError:
+                        pass  # the client gave up, which is what hostile tests want
+                    return
                 status, out_headers, body = self._answer(res, headers)
                 rec.status = status
                 server._record(rec)
