@@ -61,7 +61,7 @@ def test_check_config_accepts_a_valid_config(frenemy, tmp_path):
     [
         (8, "    interval: 5 minutes", None, "interval"),
         (9, None, "    colour: blue", "colour"),
-        (5, "sourcez:", None, "sourcez"),
+        (2, None, "statedir: typo", "statedir"),
         (11, "    type: carrier-pigeon", None, "type"),
         (7, "    url: ftp://127.0.0.1/feed.xml", None, "url"),
     ],

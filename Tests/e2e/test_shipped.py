@@ -9,13 +9,14 @@ from e2e_harness.checks import assert_alert_entry
 
 SHIPPED_RULE = "vendor-signs-with-competitor"
 
-# Demo items the shipped vendor-signs-with-competitor rule must flag, and decoys no rule may flag.
+# Demo items that must alert: the deals by the shipped vendor-signs-with-competitor rule, the
+# investment by that rule or any later, more specific one. Decoys no rule may flag.
 DEMO_ALERTS = {
-    "Meta signs $14 billion deal for 49% stake in Scale AI",
-    "Scale AI inks multi-year data labelling contract with Meta Platforms",
-    "Facebook owner invests in Scale.ai as labelling demand surges",
-    "Scale AI confirms Meta Platforms investment; deal values startup at $29 billion",
-    "ScaleAI signs partnership with Meta to supply training data for Llama",
+    "Meta signs $14 billion deal for 49% stake in Scale AI": SHIPPED_RULE,
+    "Scale AI inks multi-year data labelling contract with Meta Platforms": SHIPPED_RULE,
+    "Scale AI confirms Meta Platforms investment; deal values startup at $29 billion": SHIPPED_RULE,
+    "ScaleAI signs partnership with Meta to supply training data for Llama": SHIPPED_RULE,
+    "Facebook owner invests in Scale.ai as labelling demand surges": None,
 }
 DEMO_DECOYS = {
     "New meta-analysis finds data labelling quality varies at scale",
@@ -97,8 +98,8 @@ def test_demo_expectations_cover_every_demo_item(repo):
     titles |= {e.text for e in ET.parse(feeds_dir / "tech-briefing.atom").getroot().iter(atom + "title")}
     titles |= {i["title"] for i in json.loads((feeds_dir / "markets-daily.json").read_text())["items"]}
     titles -= {"AI Industry Wire", "The Tech Briefing"}
-    assert titles == DEMO_ALERTS | DEMO_DECOYS
-    assert not DEMO_ALERTS & DEMO_DECOYS
+    assert titles == set(DEMO_ALERTS) | DEMO_DECOYS
+    assert not set(DEMO_ALERTS) & DEMO_DECOYS
 
 
 def test_demo_config_is_valid(frenemy, repo):
@@ -110,7 +111,14 @@ def test_demo_feeds_alert_on_the_deals_and_not_on_the_decoys(frenemy, journal, r
     out = frenemy.once(_demo_config(repo, frenemy))
     entries = journal.alerts(_PID=str(out.pid))
     titles = {e.get("FRENEMY_TITLE") for e in entries}
-    flagged = {e.get("FRENEMY_TITLE") for e in entries if e.get("FRENEMY_RULE") == SHIPPED_RULE}
-    assert not DEMO_ALERTS - flagged, f"demo deals not flagged by {SHIPPED_RULE}: {sorted(DEMO_ALERTS - flagged)}"
+    rules_by_title: dict[str, set[str]] = {}
+    for e in entries:
+        rules_by_title.setdefault(e.get("FRENEMY_TITLE"), set()).add(e.get("FRENEMY_RULE"))
+    missed = [
+        (title, rule or "any rule")
+        for title, rule in DEMO_ALERTS.items()
+        if not rules_by_title.get(title) or (rule is not None and rule not in rules_by_title[title])
+    ]
+    assert not missed, f"demo deals not flagged: {missed}"
     assert not titles & DEMO_DECOYS, f"demo decoys alerted: {sorted(titles & DEMO_DECOYS)}"
     assert {e.get("FRENEMY_SOURCE") for e in entries} == {"ai-wire", "tech-briefing", "markets-daily"}
