@@ -34,7 +34,7 @@ let package = Package(
         // Pure core: no I/O.
         .target(name: "FrenemyModel", path: "Sources/model/FrenemyModel", swiftSettings: strict),
         .target(name: "TextNormalizer", path: "Sources/parse/TextNormalizer", swiftSettings: strict),
-        .target(name: "XMLTree", dependencies: ["CLibXML2"], path: "Sources/parse/XMLTree", swiftSettings: strict),
+        .target(name: "XMLTree", dependencies: ["CLibXML2", "TextNormalizer"], path: "Sources/parse/XMLTree", swiftSettings: strict),
         .target(
             name: "FeedParser", dependencies: ["FrenemyModel", "TextNormalizer", "XMLTree"],
             path: "Sources/parse/FeedParser", swiftSettings: strict),
