@@ -89,6 +89,11 @@ let package = Package(
             ],
             path: "Sources/cli/frenemyctl", swiftSettings: strict),
 
+        // Benchmarks: not run by `make test`; see Benchmarks/FeedBenchmark/main.swift.
+        .executableTarget(
+            name: "FeedBenchmark", dependencies: ["FeedParser"], path: "Benchmarks/FeedBenchmark",
+            swiftSettings: strict),
+
         // Unit tests mirror the modules; end-to-end tests live in Tests/e2e and drive the binaries.
         .testTarget(name: "FeedParserTests", dependencies: ["FeedParser", "XMLTree", "TextNormalizer"], path: "Tests/FeedParserTests", resources: [.copy("Fixtures")]),
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine"], path: "Tests/RuleEngineTests"),

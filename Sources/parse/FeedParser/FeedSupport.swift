@@ -150,15 +150,15 @@ enum Identity {
         var items: [FeedItem] = []
         items.reserveCapacity(drafts.count)
         for d in drafts {
-            var candidates: [String] = []
-            if let g = d.guid, guidCount[g] == 1 { candidates.append(g) }
-            if let l = d.link {
-                if linkCount[l] == 1 { candidates.append(l) }
-                if let p = d.published ?? d.updated { candidates.append(l + "#" + StableHash.utcStamp(p)) }
+            var chosen: String?
+            if let g = d.guid, guidCount[g] == 1, !used.contains(g) { chosen = g }
+            if chosen == nil, let l = d.link, linkCount[l] == 1, !used.contains(l) { chosen = l }
+            if chosen == nil, let l = d.link, let p = d.published ?? d.updated {
+                let c = l + "#" + StableHash.utcStamp(p)
+                if !used.contains(c) { chosen = c }
             }
-            let text = [d.title, d.summary ?? "", d.content ?? "", d.link ?? ""].joined(separator: "\u{1F}")
-            candidates.append("hash:" + StableHash.fnv1a64(text))
-            var id = candidates.first { !used.contains($0) } ?? candidates[candidates.count - 1]
+            // Only hashed when nothing else identifies the item.
+            var id = chosen ?? ("hash:" + StableHash.fnv1a64(Self.hashText(d)))
             var n = 2
             let stem = id
             while used.contains(id) {
@@ -172,5 +172,9 @@ enum Identity {
                     summary: d.summary, content: d.content, authors: d.authors, categories: d.categories))
         }
         return items
+    }
+
+    static func hashText(_ d: ItemDraft) -> String {
+        [d.title, d.summary ?? "", d.content ?? "", d.link ?? ""].joined(separator: "\u{1F}")
     }
 }

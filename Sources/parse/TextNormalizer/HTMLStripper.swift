@@ -29,7 +29,17 @@ enum HTMLStripper {
                     i += 1
                 }
             } else if b > 0x20 && b < 0x7F {
-                sink.visibleASCII(b)
+                // A run of plain visible ASCII (most of any text) is copied in one go.
+                var j = i + 1
+                while j < n, bytes[j] > 0x20, bytes[j] < 0x7F, bytes[j] != UInt8(ascii: "<"),
+                    bytes[j] != UInt8(ascii: "&")
+                {
+                    j += 1
+                }
+                sink.visibleRun(bytes, i, j)
+                i = j
+            } else if b == 0x20 {
+                sink.space()
                 i += 1
             } else if b < 0x80 {
                 sink.scalar(UInt32(b), bytes, i, 1)

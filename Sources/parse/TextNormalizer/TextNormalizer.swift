@@ -78,6 +78,13 @@ struct TextSink {
         out.append(b)
     }
 
+    /// Visible ASCII bytes `source[from..<to]`, already checked by the caller.
+    @inline(__always)
+    mutating func visibleRun(_ source: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) {
+        if pendingSpace || pendingBreak { flushPending() }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: source[from..<to]))
+    }
+
     /// One scalar, given with its original UTF-8 bytes `source[at..<at+len]`, classified here.
     mutating func scalar(_ v: UInt32, _ source: UnsafeBufferPointer<UInt8>, _ at: Int, _ len: Int) {
         switch Self.classify(v) {

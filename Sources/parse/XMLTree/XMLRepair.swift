@@ -189,9 +189,12 @@ struct XMLRepair {
         _ b: UnsafeBufferPointer<UInt8>, from: Int, skip: Int, terminator: StaticString, into out: inout [UInt8]
     ) -> Int {
         let end = find(b, from: from + skip, terminator).map { $0 + terminator.utf8CodeUnitCount } ?? b.count
-        for k in from..<end {
-            let c = b[k]
-            if c >= 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { out.append(c) }
+        var k = from
+        while k < end {
+            var j = k
+            while j < end, b[j] >= 0x20 || b[j] == 0x09 || b[j] == 0x0A || b[j] == 0x0D { j += 1 }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[k..<j]))
+            k = j + 1  // skips the control byte that ended the run
         }
         return end
     }
@@ -230,10 +233,14 @@ struct XMLRepair {
 
     /// Feed elements that are siblings, never nested: `item`, `entry` (with any prefix).
     func isRepeatable(_ b: UnsafeBufferPointer<UInt8>, _ name: Range<Int>) -> Bool {
-        var start = name.lowerBound
-        if let colon = name.lastIndex(where: { b[$0] == UInt8(ascii: ":") }) { start = colon + 1 }
-        let local = String(decoding: UnsafeBufferPointer(rebasing: b[start..<name.upperBound]), as: UTF8.self)
-        return local == "item" || local == "entry"
+        func endsWith(_ suffix: StaticString) -> Bool {
+            let len = suffix.utf8CodeUnitCount
+            guard name.count >= len else { return false }
+            let start = name.upperBound - len
+            guard start == name.lowerBound || b[start - 1] == UInt8(ascii: ":") else { return false }
+            return has(b, start, suffix)
+        }
+        return endsWith("item") || endsWith("entry")
     }
 
     func same(_ b: UnsafeBufferPointer<UInt8>, _ x: Range<Int>, _ y: Range<Int>) -> Bool {
