@@ -19,10 +19,13 @@ enum AtomMapper {
         info.updated = context.date(
             (root.first("updated", namespace: ns) ?? root.first("modified", namespace: ns))?.text, field: "updated",
             item: nil)
+        // Entries without their own author inherit the feed's (RFC 4287 section 4.2.1).
+        let feedAuthors = people(root.all("author", namespace: ns), ns: ns)
         var drafts: [ItemDraft] = []
         for (index, entry) in root.all("entry", namespace: ns).enumerated() {
             drafts.append(
                 mapEntry(entry, ns: ns, index: index, base: Links.base(entry.xmlBase, parent: base), context: &context))
+            if drafts[drafts.count - 1].authors.isEmpty { drafts[drafts.count - 1].authors = feedAuthors }
         }
         return (info, drafts)
     }
@@ -42,13 +45,7 @@ enum AtomMapper {
         d.updated = context.date(updated?.text, field: updated?.name ?? "updated", item: index)
         d.summary = textConstruct(entry.first("summary", namespace: ns))
         d.content = textConstruct(entry.first("content", namespace: ns))
-        for person in entry.all("author", namespace: ns) {
-            if let name = Text.plain((person.first("name", namespace: ns) ?? person).textContent, singleLine: true),
-                !d.authors.contains(name)
-            {
-                d.authors.append(name)
-            }
-        }
+        d.authors = people(entry.all("author", namespace: ns), ns: ns)
         for c in entry.all("category", namespace: ns) {
             if let term = Text.plain(c.attribute("label") ?? c.attribute("term") ?? c.text, singleLine: true),
                 !d.categories.contains(term)
@@ -57,6 +54,19 @@ enum AtomMapper {
             }
         }
         return d
+    }
+
+    /// Names of Atom person constructs, deduplicated, in order.
+    static func people(_ persons: [XElement], ns: String?) -> [String] {
+        var names: [String] = []
+        for person in persons {
+            if let name = Text.plain((person.first("name", namespace: ns) ?? person).textContent, singleLine: true),
+                !names.contains(name)
+            {
+                names.append(name)
+            }
+        }
+        return names
     }
 
     /// An Atom text construct as plain text: `type` text (default), html, or xhtml; Atom 0.3's

@@ -7,7 +7,8 @@ enum JSONFeedMapper {
     static func map(_ data: Data, context: inout MapContext) throws(FeedParseError) -> (FeedInfo, [ItemDraft]) {
         let object: Any
         do {
-            object = try JSONSerialization.jsonObject(with: data, options: [])
+            let body = data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data
+            object = try JSONSerialization.jsonObject(with: Data(body), options: [])
         } catch {
             throw .invalidJSON(reason: (error as NSError).localizedDescription)
         }

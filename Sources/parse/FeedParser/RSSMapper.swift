@@ -9,6 +9,8 @@ enum RSSMapper {
     static let contentNS = "http://purl.org/rss/1.0/modules/content/"
     static let dcNS = "http://purl.org/dc/elements/1.1/"
     static let dctermsNS = "http://purl.org/dc/terms/"
+    static let mediaNS = "http://search.yahoo.com/mrss/"
+    static let itunesNS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
     /// Namespaces RSS core elements appear in: none (2.0), RSS 1.0, RSS 0.90, UserLand's 2.0.
     static let coreNamespaces: Set<String?> = [
         nil, "http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simple/0.9/",
@@ -60,6 +62,10 @@ enum RSSMapper {
         var drafts: [ItemDraft] = []
         drafts.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
+            guard !item.elements.isEmpty || !item.attributes.isEmpty || Text.trimmed(item.text) != nil else {
+                context.warn("item \(index + 1) is empty, skipped")
+                continue
+            }
             drafts.append(
                 mapItem(item, index: index, base: Links.base(item.xmlBase, parent: itemBase), context: &context))
         }
@@ -70,11 +76,14 @@ enum RSSMapper {
         var d = ItemDraft()
         d.title =
             Text.html(core(item, "title"), singleLine: true)
-            ?? Text.plain(item.first("title", namespace: dcNS)?.text, singleLine: true) ?? ""
+            ?? Text.plain(item.first("title", namespace: dcNS)?.text, singleLine: true)
+            ?? Text.plain(item.first("title", namespace: mediaNS)?.text, singleLine: true) ?? ""
         let guidElement = core(item, "guid")
         d.guid = Text.trimmed(guidElement?.text) ?? Text.trimmed(item.attribute("about", namespace: rdfNamespace))
+        let linkElement = core(item, "link")
         d.link =
-            Links.resolve(core(item, "link")?.text, against: base) ?? AtomMapper.alternateLink(in: item, base: base)
+            Links.resolve(Text.trimmed(linkElement?.text) ?? linkElement?.attribute("href"), against: base)
+            ?? AtomMapper.alternateLink(in: item, base: base)
         if d.link == nil, let g = d.guid, guidElement?.attribute("isPermaLink")?.lowercased() != "false",
             Links.looksAbsoluteHTTP(g)
         {
@@ -92,10 +101,14 @@ enum RSSMapper {
             item.first("updated", namespace: AtomMapper.atom10)?.text
             ?? item.first("modified", namespace: dctermsNS)?.text
         d.updated = context.date(updRaw, field: "updated", item: index)
-        d.summary = Text.html(core(item, "description")) ?? Text.html(item.first("description", namespace: dcNS)?.text)
+        d.summary =
+            Text.html(core(item, "description")) ?? Text.html(item.first("description", namespace: dcNS)?.text)
+            ?? Text.plain(item.first("description", namespace: mediaNS)?.text)
+            ?? Text.plain(item.first("group", namespace: mediaNS)?.first("description", namespace: mediaNS)?.text)
+            ?? Text.html(item.first("summary", namespace: itunesNS)?.text)
         d.content = Text.html(item.first("encoded", namespace: contentNS))
         for a in coreAll(item, "author") + item.all("creator", namespace: dcNS) {
-            if let name = Text.plain(a.textContent, singleLine: true), !d.authors.contains(name) {
+            if let name = Text.plain(personName(a.textContent), singleLine: true), !d.authors.contains(name) {
                 d.authors.append(name)
             }
         }
@@ -105,5 +118,15 @@ enum RSSMapper {
             }
         }
         return d
+    }
+
+    /// RSS `<author>` is an e-mail address, often "jane@example.com (Jane Roe)": keep the name.
+    static func personName(_ raw: String) -> String {
+        let t = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard t.contains("@"), let open = t.firstIndex(of: "("), let close = t.lastIndex(of: ")"), open < close else {
+            return t
+        }
+        let name = t[t.index(after: open)..<close].trimmingCharacters(in: .whitespaces)
+        return name.isEmpty ? t : name
     }
 }

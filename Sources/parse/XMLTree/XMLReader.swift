@@ -37,10 +37,13 @@ public enum XMLReader {
         let options =
             XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue
             | XML_PARSE_IGNORE_ENC.rawValue | XML_PARSE_NOXINCNODE.rawValue
-        let doc = bytes.withUnsafeBufferPointer { buf -> xmlDocPtr? in
-            guard let base = buf.baseAddress, !buf.isEmpty else { return nil }
-            return base.withMemoryRebound(to: CChar.self, capacity: buf.count) {
-                xmlCtxtReadMemory(ctxt, $0, Int32(buf.count), nil, decision.encoding, Int32(bitPattern: options))
+        // The handler reaches `sink` through an unretained pointer: keep it alive meanwhile.
+        let doc = withExtendedLifetime(sink) {
+            bytes.withUnsafeBufferPointer { buf -> xmlDocPtr? in
+                guard let base = buf.baseAddress, !buf.isEmpty else { return nil }
+                return base.withMemoryRebound(to: CChar.self, capacity: buf.count) {
+                    xmlCtxtReadMemory(ctxt, $0, Int32(buf.count), nil, decision.encoding, Int32(bitPattern: options))
+                }
             }
         }
         defer { if let doc { xmlFreeDoc(doc) } }

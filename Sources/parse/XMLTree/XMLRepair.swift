@@ -105,7 +105,9 @@ struct XMLRepair {
         var j = i + 1
         while j < n, Self.isNameByte(b[j]) { j += 1 }
         let name = (i + 1)..<j
-        if isRepeatable(b, name), let depth = open.lastIndex(where: { same(b, $0, name) }) {
+        let scanEnd = tagEnd(b, from: j, copyInto: nil)
+        let emptyElement = scanEnd >= 2 && b[scanEnd - 1] == UInt8(ascii: ">") && b[scanEnd - 2] == UInt8(ascii: "/")
+        if !emptyElement, isRepeatable(b, name), let depth = open.lastIndex(where: { same(b, $0, name) }) {
             // A new item while one is still open: the old one was never closed.
             repairedTags += open.count - depth
             while open.count > depth, let r = open.popLast() { emitEndTag(b, r, into: &out) }
