@@ -34,7 +34,7 @@ let package = Package(
         // Pure core: no I/O.
         .target(name: "FrenemyModel", path: "Sources/model/FrenemyModel", swiftSettings: strict),
         .target(name: "TextNormalizer", path: "Sources/parse/TextNormalizer", swiftSettings: strict),
-        .target(name: "XMLTree", dependencies: ["CLibXML2"], path: "Sources/parse/XMLTree", swiftSettings: strict),
+        .target(name: "XMLTree", dependencies: ["CLibXML2", "TextNormalizer"], path: "Sources/parse/XMLTree", swiftSettings: strict),
         .target(
             name: "FeedParser", dependencies: ["FrenemyModel", "TextNormalizer", "XMLTree"],
             path: "Sources/parse/FeedParser", swiftSettings: strict),
@@ -91,6 +91,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/cli/frenemyctl", swiftSettings: strict),
+
+        // Benchmarks: not run by `make test`; see Benchmarks/FeedBenchmark/main.swift.
+        .executableTarget(
+            name: "FeedBenchmark", dependencies: ["FeedParser"], path: "Benchmarks/FeedBenchmark",
+            swiftSettings: strict),
 
         // Unit tests mirror the modules; end-to-end tests live in Tests/e2e and drive the binaries.
         .testTarget(name: "FeedParserTests", dependencies: ["FeedParser", "XMLTree", "TextNormalizer"], path: "Tests/FeedParserTests", resources: [.copy("Fixtures")]),
