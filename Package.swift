@@ -40,7 +40,7 @@ let package = Package(
             path: "Sources/parse/FeedParser", swiftSettings: strict),
         .target(
             name: "RuleEngine",
-            dependencies: ["FrenemyModel", "TextNormalizer", .product(name: "Yams", package: "Yams")],
+            dependencies: ["FrenemyModel", .product(name: "Yams", package: "Yams")],
             path: "Sources/match/RuleEngine", swiftSettings: strict),
         .target(
             name: "FrenemyConfig",
