@@ -31,6 +31,12 @@ public struct TextSpan: Sendable, Equatable, Codable {
     public var start: Int
     public var end: Int
     public var text: String
+
+    public init(start: Int, end: Int, text: String) {
+        self.start = start
+        self.end = end
+        self.text = text
+    }
 }
 
 /// Why an entity counted: which alias of which entity, where.
@@ -65,6 +71,11 @@ public struct CueEvidence: Sendable, Equatable, Codable {
 public struct ExceptionCheck: Sendable, Equatable, Codable {
     public var condition: String
     public var triggered: Bool
+
+    public init(condition: String, triggered: Bool) {
+        self.condition = condition
+        self.triggered = triggered
+    }
 }
 
 /// The full account of one firing, for `frenemyctl match --explain` and stored alerts.
