@@ -42,6 +42,9 @@ let package = Package(
             name: "RuleEngine",
             dependencies: ["FrenemyModel", .product(name: "Yams", package: "Yams")],
             path: "Sources/match/RuleEngine", swiftSettings: strict),
+        .executableTarget(
+            name: "MatchBenchmark", dependencies: ["RuleEngine"], path: "Benchmarks/MatchBenchmark",
+            swiftSettings: strict),
         .target(
             name: "FrenemyConfig",
             dependencies: ["FrenemyModel", .product(name: "Yams", package: "Yams")],

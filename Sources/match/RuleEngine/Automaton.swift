@@ -12,8 +12,9 @@ struct Automaton: Sendable {
     private let outs: [Int32]
     let patternLengths: [Int]
 
-    /// `patterns` are already folded (lower-case ASCII); their index is the pattern id.
-    init(patterns: [[UInt8]]) {
+    /// `patterns` are already folded (lower-case ASCII); their index is the pattern id. Nil when
+    /// the table would not fit 32-bit offsets (hundreds of millions of pattern bytes).
+    init?(patterns: [[UInt8]]) {
         var cls = [UInt16](repeating: 0, count: 256)
         var next: UInt16 = 1
         for p in patterns {
@@ -45,6 +46,7 @@ struct Automaton: Sendable {
             own[s].append(Int32(id))
         }
         let stateCount = own.count
+        guard stateCount.multipliedReportingOverflow(by: cc).partialValue < Int(Int32.max) else { return nil }
         var fail = [Int](repeating: 0, count: stateCount)
         var merged = own
         var queue: [Int] = []
@@ -79,6 +81,13 @@ struct Automaton: Sendable {
             flat += merged[s]
         }
         starts[stateCount] = Int32(flat.count)
+        // Row offsets instead of state numbers (no multiply per byte), bit-inverted when the
+        // target state has outputs (one predictable sign test per byte).
+        for k in delta.indices {
+            let t = Int(delta[k])
+            let off = Int32(t * cc)
+            delta[k] = starts[t] != starts[t + 1] ? ~off : off
+        }
         classOf = cls
         classCount = cc
         self.delta = delta
@@ -94,14 +103,16 @@ struct Automaton: Sendable {
             classOf.withUnsafeBufferPointer { cls in
                 delta.withUnsafeBufferPointer { d in
                     outStart.withUnsafeBufferPointer { os in
-                        var s = 0
+                        var row = 0
                         for i in 0..<buf.count {
-                            s = Int(d[s &* cc &+ Int(cls[Int(buf[i])])])
-                            let a = Int(os[s])
-                            let b = Int(os[s &+ 1])
-                            if a != b {
-                                for k in a..<b { hit(Int(outs[k]), i &+ 1) }
+                            let v = d[row &+ Int(cls[Int(buf[i])])]
+                            if v >= 0 {
+                                row = Int(v)
+                                continue
                             }
+                            row = Int(~v)
+                            let s = row / cc
+                            for k in Int(os[s])..<Int(os[s &+ 1]) { hit(Int(outs[k]), i &+ 1) }
                         }
                     }
                 }

@@ -9,6 +9,7 @@ struct RuleCompiler {
     private var regexIndex: [String: Int] = [:]
     var usedLists: Set<String> = []
     let knownRoles: Set<String>
+    let roleBits: RoleBits
 
     static let builtinPlaceholders: Set<String> = [
         "title", "url", "source", "summary", "rule", "rule_title", "severity",
@@ -18,6 +19,7 @@ struct RuleCompiler {
         self.catalog = catalog
         self.sink = sink
         knownRoles = catalog.declaredRoles.union(catalog.entities.flatMap { $0.roles.map(\.0) })
+        roleBits = RoleBits(ids: Dictionary(uniqueKeysWithValues: knownRoles.sorted().enumerated().map { ($1, $0) }))
     }
 
     mutating func compileAll() -> [CompiledRule] {
@@ -132,14 +134,14 @@ struct RuleCompiler {
         return phrases.count - 1
     }
 
-    private func requiredRoles(_ c: Cond) -> Set<String> {
+    private func requiredRoles(_ c: Cond) -> UInt64 {
         switch c {
-        case .entity(let role, _, _): return [role]
-        case .all(let xs): return xs.reduce(into: Set<String>()) { $0.formUnion(requiredRoles($1)) }
+        case .entity(let role, _, _): return roleBits.bit(role)
+        case .all(let xs): return xs.reduce(0) { $0 | requiredRoles($1) }
         case .any(let xs):
-            guard let first = xs.first else { return [] }
-            return xs.dropFirst().reduce(requiredRoles(first)) { $0.intersection(requiredRoles($1)) }
-        case .not, .phrase, .regex: return []
+            guard let first = xs.first else { return 0 }
+            return xs.dropFirst().reduce(requiredRoles(first)) { $0 & requiredRoles($1) }
+        case .not, .phrase, .regex: return 0
         }
     }
 }

@@ -37,23 +37,56 @@ struct CompiledEntity: Sendable {
     /// Which binding targets a mention of this entity can fill: its own roles, and its
     /// ancestors' roles on their behalf.
     var targets: [(role: String, target: Int)]
+    /// Bits of all roles in `targets` (see `RoleBits`).
+    var roleMask: UInt64
 }
 
-struct CompiledRule: Sendable {
-    var id: String
-    var title: String
-    var severity: Severity
-    var status: RuleStatus
-    var enabled: Bool
-    var tags: [String]
-    var message: String
-    var within: MatchWindow
-    var fields: FieldMask
-    var cond: Cond
-    var unless: [Cond]
-    var unlessLabels: [String]
+/// Roles as bits, so "does this item mention every role the rule needs" is one AND.
+/// Roles past the 64th get no bit and are simply not pre-filtered.
+struct RoleBits: Sendable {
+    var ids: [String: Int]
+    func bit(_ role: String) -> UInt64 {
+        guard let i = ids[role], i < 64 else { return 0 }
+        return 1 << UInt64(i)
+    }
+}
+
+/// A class so the per-item loop over rules does not copy (and retain) every field.
+final class CompiledRule: Sendable {
+    let id: String
+    let title: String
+    let severity: Severity
+    let status: RuleStatus
+    let enabled: Bool
+    let tags: [String]
+    let message: String
+    let within: MatchWindow
+    let fields: FieldMask
+    let cond: Cond
+    let unless: [Cond]
+    let unlessLabels: [String]
     /// Roles every firing needs; lets an item without them skip the rule cheaply.
-    var requiredRoles: Set<String>
+    let requiredRoles: UInt64
+
+    init(
+        id: String, title: String, severity: Severity, status: RuleStatus, enabled: Bool, tags: [String],
+        message: String, within: MatchWindow, fields: FieldMask, cond: Cond, unless: [Cond], unlessLabels: [String],
+        requiredRoles: UInt64
+    ) {
+        self.id = id
+        self.title = title
+        self.severity = severity
+        self.status = status
+        self.enabled = enabled
+        self.tags = tags
+        self.message = message
+        self.within = within
+        self.fields = fields
+        self.cond = cond
+        self.unless = unless
+        self.unlessLabels = unlessLabels
+        self.requiredRoles = requiredRoles
+    }
 }
 
 enum UseKind: Sendable {
@@ -88,6 +121,7 @@ struct Engine: Sendable {
     var phraseText: [String]
     var regexes: [RegexBox]
     var anyRegex: Bool
+    var roleBits: RoleBits
 
     static let exchanges = [
         "NASDAQ", "NYSE", "NYSE American", "NYSEArca", "AMEX", "OTC", "OTCQX", "LSE", "LON", "TSX", "ASX", "HKEX",
@@ -96,9 +130,9 @@ struct Engine: Sendable {
 
     /// `rules` share their phrase and regex tables across engines, so tests can reuse them with
     /// another entity set.
-    static func compile(entities defs: [EntityDef], rules: [CompiledRule], phrases: [String], regexes: [RegexBox])
-        -> Engine
-    {
+    static func compile(
+        entities defs: [EntityDef], rules: [CompiledRule], phrases: [String], regexes: [RegexBox], roleBits: RoleBits
+    ) -> Engine? {
         var keys: [[UInt8]] = []
         var keyIndex: [[UInt8]: Int] = [:]
         var uses: [[PatternUse]] = []
@@ -144,14 +178,16 @@ struct Engine: Sendable {
                 targets += defs[pi].roles.map { ($0.0, pi) }
                 p = defs[pi].parent.flatMap { idIndex[$0.0] }
             }
-            compiled.append(CompiledEntity(id: e.id, name: e.name, aliases: display, targets: targets))
+            let mask = targets.reduce(UInt64(0)) { $0 | roleBits.bit($1.role) }
+            compiled.append(CompiledEntity(id: e.id, name: e.name, aliases: display, targets: targets, roleMask: mask))
         }
         for (pid, phrase) in phrases.enumerated() {
             let prefix = phrase.hasSuffix("*")
             add(prefix ? String(phrase.dropLast()) : phrase, .phrase(pid), caseSensitiveFrom: nil, prefix: prefix)
         }
+        guard let automaton = Automaton(patterns: keys) else { return nil }
         return Engine(
-            automaton: Automaton(patterns: keys), uses: uses, entities: compiled, rules: rules, phraseText: phrases,
-            regexes: regexes, anyRegex: !regexes.isEmpty)
+            automaton: automaton, uses: uses, entities: compiled, rules: rules, phraseText: phrases,
+            regexes: regexes, anyRegex: !regexes.isEmpty, roleBits: roleBits)
     }
 }

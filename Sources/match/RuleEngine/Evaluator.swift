@@ -52,9 +52,23 @@ struct Window {
     init(_ scan: FieldScan, _ range: Range<Int>) {
         self.scan = scan
         self.range = range
-        entities = scan.entities.filter { range.contains($0.start) }[...]
-        phrases = scan.phrases.filter { range.contains($0.start) }[...]
-        regexHits = scan.regexHits.filter { range.contains($0.start) }[...]
+        entities = Window.slice(scan.entities, range) { $0.start }
+        phrases = Window.slice(scan.phrases, range) { $0.start }
+        regexHits = Window.slice(scan.regexHits, range) { $0.start }
+    }
+
+    /// The hits (sorted by start) that start inside `range`, without copying.
+    static func slice<T>(_ hits: [T], _ range: Range<Int>, _ start: (T) -> Int) -> ArraySlice<T> {
+        func lowerBound(_ x: Int) -> Int {
+            var lo = 0
+            var hi = hits.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if start(hits[mid]) < x { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
+        return hits[lowerBound(range.lowerBound)..<lowerBound(range.upperBound)]
     }
 }
 
@@ -72,7 +86,7 @@ extension Engine {
     func evaluate(_ rule: CompiledRule, _ scans: [FieldScan]) -> Outcome {
         var suppressed: Outcome = .none
         for scan in scans where rule.fields.has(scan.field) {
-            if !rule.requiredRoles.isSubset(of: scan.roles) { continue }
+            if rule.requiredRoles & scan.roleMask != rule.requiredRoles { continue }
             for range in windows(rule.within, scan) {
                 let w = Window(scan, range)
                 guard let best = eval(rule.cond, w).first else { continue }
@@ -89,14 +103,12 @@ extension Engine {
     /// The candidate windows of a field: only those that contain at least one hit.
     func windows(_ within: MatchWindow, _ scan: FieldScan) -> [Range<Int>] {
         let n = scan.text.exact.count
-        let starts = (scan.entities.map(\.start) + scan.phrases.map(\.start) + scan.regexHits.map(\.start)).sorted()
+        let starts = scan.hitStarts
         switch within {
         case .field:
             return [0..<n]
         case .sentence, .paragraph:
-            let seg =
-                within == .sentence
-                ? Segmenter.sentenceStarts(scan.text.exact) : Segmenter.paragraphStarts(scan.text.exact)
+            let seg = within == .sentence ? scan.sentenceStarts : scan.paragraphStarts
             var out: [Range<Int>] = []
             var last = -1
             for s in starts {
@@ -107,7 +119,7 @@ extension Engine {
             }
             return out
         case .words(let count):
-            let words = Segmenter.wordStarts(scan.text.exact)
+            let words = scan.wordStarts
             guard !words.isEmpty else { return [] }
             var out: [Range<Int>] = []
             var last = -1

@@ -60,8 +60,16 @@ public struct RuleSet: Sendable {
         var seen: Set<String> = []
         let diagnostics = sink.items.filter { seen.insert($0.description).inserted }
         if diagnostics.contains(where: { $0.severity == .error }) { throw RuleLoadError(diagnostics: diagnostics) }
-        let engine = Engine.compile(
-            entities: catalog.entities, rules: rules, phrases: compiler.phrases, regexes: compiler.regexes)
+        let compiled = Engine.compile(
+            entities: catalog.entities, rules: rules, phrases: compiler.phrases, regexes: compiler.regexes,
+            roleBits: compiler.roleBits)
+        guard let engine = compiled else {
+            let d = Diagnostic(
+                file: sources.first?.path ?? "", line: 0, column: 0, severity: .error,
+                message: "the watchlist is too large to compile into one matcher",
+                hint: "split it across several daemons or remove unused aliases")
+            throw RuleLoadError(diagnostics: diagnostics + [d])
+        }
         return RuleSet(
             engine: engine, defs: catalog.rules, testEntities: testEntities,
             warnings: diagnostics.filter { $0.severity == .warning }, files: sources.map(\.path))

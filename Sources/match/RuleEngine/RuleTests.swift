@@ -10,9 +10,11 @@ extension RuleSet {
             if let path = def.testWatchlist, let ents = testEntities[path] {
                 if let cached = engines[path] {
                     e = cached
-                } else {
-                    e = Engine.compile(
-                        entities: ents, rules: engine.rules, phrases: engine.phraseText, regexes: engine.regexes)
+                } else if let built = Engine.compile(
+                    entities: ents, rules: engine.rules, phrases: engine.phraseText, regexes: engine.regexes,
+                    roleBits: engine.roleBits)
+                {
+                    e = built
                     engines[path] = e
                 }
             }

@@ -13,16 +13,28 @@ struct TermHit: Sendable {
     var end: Int
 }
 
-/// One field of one item after scanning: the raw material every rule is evaluated on.
-struct FieldScan {
+/// One field of one item after scanning: the raw material every rule is evaluated on. A class
+/// so segmentation is computed once per field, not once per rule, and rules share it.
+final class FieldScan {
     let field: MatchField
     let text: NormalizedText
     var entities: [EntityHit] = []
     var phrases: [TermHit] = []
     var regexHits: [TermHit] = []
-    var roles: Set<String> = []
+    var roleMask: UInt64 = 0
+
+    init(field: MatchField, text: NormalizedText) {
+        self.field = field
+        self.text = text
+    }
 
     var isEmpty: Bool { entities.isEmpty && phrases.isEmpty && regexHits.isEmpty }
+
+    lazy var sentenceStarts: [Int] = Segmenter.sentenceStarts(text.exact)
+    lazy var paragraphStarts: [Int] = Segmenter.paragraphStarts(text.exact)
+    lazy var wordStarts: [Int] = Segmenter.wordStarts(text.exact)
+    /// Start offsets of every hit, sorted: where candidate windows are.
+    lazy var hitStarts: [Int] = (entities.map(\.start) + phrases.map(\.start) + regexHits.map(\.start)).sorted()
 }
 
 extension Engine {
@@ -42,7 +54,7 @@ extension Engine {
 
     func scanField(_ s: String, _ field: MatchField) -> FieldScan {
         let text = Normalizer.normalize(s)
-        var fs = FieldScan(field: field, text: text)
+        let fs = FieldScan(field: field, text: text)
         var aliases: [EntityHit] = []
         var excludes: [EntityHit] = []
         var phrases: [TermHit] = []
@@ -77,9 +89,7 @@ extension Engine {
         if !aliases.isEmpty { fs.entities = filterEntityHits(aliases, excludes) }
         fs.phrases = phrases.sorted { ($0.start, $0.end) < ($1.start, $1.end) }
         if anyRegex { fs.regexHits = regexHits(exact) }
-        for h in fs.entities {
-            for t in entities[h.entity].targets { fs.roles.insert(t.role) }
-        }
+        for h in fs.entities { fs.roleMask |= entities[h.entity].roleMask }
         return fs
     }
 
