@@ -40,8 +40,11 @@ let package = Package(
             path: "Sources/parse/FeedParser", swiftSettings: strict),
         .target(
             name: "RuleEngine",
-            dependencies: ["FrenemyModel", "TextNormalizer", .product(name: "Yams", package: "Yams")],
+            dependencies: ["FrenemyModel", .product(name: "Yams", package: "Yams")],
             path: "Sources/match/RuleEngine", swiftSettings: strict),
+        .executableTarget(
+            name: "MatchBenchmark", dependencies: ["RuleEngine"], path: "Benchmarks/MatchBenchmark",
+            swiftSettings: strict),
         .target(
             name: "FrenemyConfig",
             dependencies: ["FrenemyModel", .product(name: "Yams", package: "Yams")],
