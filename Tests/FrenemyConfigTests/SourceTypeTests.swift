@@ -60,6 +60,8 @@ final class SourceTypeTests: XCTestCase {
                     interval: 10s
                 """, path: path)
         XCTAssertEqual(config.userAgent, "Example Corp ops@example.com")
+        XCTAssertEqual(config.requestUserAgent(base: "frenemy/0.1"), "frenemy/0.1 Example Corp ops@example.com")
+        XCTAssertEqual(DaemonConfig(path: path).requestUserAgent(base: "frenemy/0.1"), "frenemy/0.1")
         let s = Dictionary(uniqueKeysWithValues: config.sources.map { ($0.name, $0) })
         let feed = try XCTUnwrap(s["feed"])
         XCTAssertEqual(feed.alertAfter, 1800)

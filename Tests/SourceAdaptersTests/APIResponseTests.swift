@@ -7,13 +7,13 @@ final class APIResponseTests: XCTestCase {
     func testGdeltArticlesBecomeItems() throws {
         let feed = try SourceAdapter.decodeJSON(try Fixture.data("gdelt-artlist.json"), kind: .gdelt)
         XCTAssertEqual(feed.items.count, 2)
-        let first = feed.items[0]
+        let first = try feed.item(0)
         XCTAssertEqual(first.id, "https://www.reuters.com/technology/meta-scale-ai-deal-2025-11-26/")
         XCTAssertEqual(first.link, first.id)
         XCTAssertEqual(first.title, "Meta signs deal with Scale AI , takes 49 % stake")
         XCTAssertEqual(first.published.map(RFC3339.string), "2025-11-26T15:45:00Z")
         XCTAssertEqual(first.authors, ["reuters.com"])
-        XCTAssertEqual(feed.items[1].title, "Scale AI und Meta: Milliardendeal")
+        XCTAssertEqual(try feed.item(1).title, "Scale AI und Meta: Milliardendeal")
         XCTAssertEqual(feed.warnings, ["GDELT: article 3 has no url; skipped"])
     }
 
@@ -63,14 +63,14 @@ final class APIResponseTests: XCTestCase {
     func testHackerNewsHitsBecomeItems() throws {
         let feed = try SourceAdapter.decodeJSON(try Fixture.data("hn-algolia.json"), kind: .hackernews)
         XCTAssertEqual(feed.items.count, 2)
-        let story = feed.items[0]
+        let story = try feed.item(0)
         XCTAssertEqual(story.id, "https://news.ycombinator.com/item?id=46051234")
         XCTAssertEqual(story.title, "Meta invests in Scale AI")
         XCTAssertEqual(story.link, "https://www.example.com/meta-scale-ai")
         XCTAssertEqual(story.published.map(RFC3339.string), "2025-11-26T15:45:00Z")
         XCTAssertEqual(story.authors, ["jdoe"])
         XCTAssertNil(story.content)
-        let ask = feed.items[1]
+        let ask = try feed.item(1)
         XCTAssertEqual(ask.link, "https://news.ycombinator.com/item?id=46050000", "no url: the HN page")
         XCTAssertEqual(ask.published.map(RFC3339.string), "2025-11-26T10:00:00Z")
         XCTAssertEqual(

@@ -80,23 +80,28 @@ final class DirectorySpoolTests: XCTestCase {
         let feed = DirectorySpool.parseJSONLines(try Fixture.data("spool-items.jsonl"))
         XCTAssertEqual(
             feed.items.map(\.title),
-            ["Scale AI signs with Meta Platforms", "Second item uses url and Unix seconds", "No link, no id"])
-        let first = feed.items[0]
+            [
+                "Scale AI signs with Meta Platforms", "Second item uses url and Unix seconds", "No link, no id",
+                "Bad date",
+            ])
+        guard feed.items.count == 4, feed.warnings.count == 3 else { return XCTFail("\(feed.warnings)") }
+        let first = try feed.item(0)
         XCTAssertEqual(first.id, "intel-1")
         XCTAssertEqual(first.link, "https://intel.example/1")
         XCTAssertEqual(first.summary, "A deal was signed.")
         XCTAssertEqual(first.published.map(RFC3339.string), "2025-11-26T09:00:00Z")
         XCTAssertEqual(first.authors, ["analyst"])
-        XCTAssertEqual(feed.items[1].id, "https://intel.example/2", "no id: the link")
-        XCTAssertEqual(feed.items[1].published.map(RFC3339.string), "2025-11-26T10:00:00Z")
-        XCTAssertTrue(feed.items[2].id.hasPrefix("fnv1a:"), feed.items[2].id)
+        XCTAssertEqual(try feed.item(1).id, "https://intel.example/2", "no id: the link")
+        XCTAssertEqual(try feed.item(1).published.map(RFC3339.string), "2025-11-26T10:00:00Z")
+        let hashed = try feed.item(2).id
+        XCTAssertTrue(hashed.hasPrefix("fnv1a:"), hashed)
         XCTAssertEqual(
-            DirectorySpool.parseJSONLines(try Fixture.data("spool-items.jsonl")).items[2].id, feed.items[2].id,
+            try DirectorySpool.parseJSONLines(try Fixture.data("spool-items.jsonl")).item(2).id, try feed.item(2).id,
             "the hash id is stable")
-        XCTAssertEqual(feed.warnings.count, 3, "\(feed.warnings)")
         XCTAssertTrue(feed.warnings[0].hasPrefix("line 3: not a JSON object"), feed.warnings[0])
         XCTAssertTrue(feed.warnings[1].hasPrefix("line 4: 'title' is empty"), feed.warnings[1])
         XCTAssertTrue(feed.warnings[2].hasPrefix("line 7: 'published'"), feed.warnings[2])
+        XCTAssertNil(try feed.item(3).published, "a bad date is absent, the item is kept")
     }
 
     func testJSONLinesAreToldApartFromFeedFiles() {
@@ -109,5 +114,6 @@ final class DirectorySpoolTests: XCTestCase {
         XCTAssertFalse(DirectorySpool.isJSONLines(plain, data: rss))
         XCTAssertTrue(
             DirectorySpool.isJSONLines(URL(fileURLWithPath: "/x/one.jsonl"), data: Data("{\"title\": \"a\"}".utf8)))
+        XCTAssertTrue(DirectorySpool.isJSONLines(plain, data: Data("{\"title\": \"only one line\"}\n".utf8)))
     }
 }

@@ -78,3 +78,10 @@ private final class MiniReader: NSObject, XMLParserDelegate {
         text = ""
     }
 }
+
+extension ParsedFeed {
+    /// The item at `index`, or a test failure (not a crash that hides every other result).
+    func item(_ index: Int, file: StaticString = #filePath, line: UInt = #line) throws -> FeedItem {
+        try XCTUnwrap(items.indices.contains(index) ? items[index] : nil, "no item \(index)", file: file, line: line)
+    }
+}

@@ -13,8 +13,8 @@ final class PostProcessingTests: XCTestCase {
             ["Meta signs $14 billion deal with Scale AI", "Scale AI - Meta deal: what it means for labs"])
         XCTAssertEqual(feed.items.map(\.authors), [["Reuters"], ["The Information"]])
         // Google's description repeats headline and outlet; nothing else is left, so it goes.
-        XCTAssertNil(feed.items[0].summary)
-        XCTAssertEqual(feed.items[0].id, "CBMiiAFBVV95cUxNWm1fT3pPc2Z0")
+        XCTAssertNil(try feed.item(0).summary)
+        XCTAssertEqual(try feed.item(0).id, "CBMiiAFBVV95cUxNWm1fT3pPc2Z0")
         XCTAssertEqual(
             SourceAdapter.postProcess(feed, kind: .googleNews), feed, "post-processing twice changes nothing")
     }
@@ -29,31 +29,31 @@ final class PostProcessingTests: XCTestCase {
         XCTAssertEqual(GoogleNews.postProcess(feed), feed)
     }
 
-    func testGoogleNewsKeepsSummaryTextBeyondHeadlineAndOutlet() {
+    func testGoogleNewsKeepsSummaryTextBeyondHeadlineAndOutlet() throws {
         let item = FeedItem(
             id: "1", title: "Deal signed - Reuters", summary: "Deal signed. More detail follows. Reuters")
         let out = GoogleNews.postProcess(ParsedFeed(format: .rss, feed: FeedInfo(), items: [item]))
-        XCTAssertEqual(out.items[0].summary, "Deal signed. More detail follows.")
+        XCTAssertEqual(try out.item(0).summary, "Deal signed. More detail follows.")
     }
 
     func testEdgarCurrentFeedGetsItemNamesCategoriesAndCompany() throws {
         let feed = SourceAdapter.postProcess(try Fixture.feed("edgar-current-8k.atom", format: .atom), kind: .secEdgar)
         XCTAssertEqual(feed.items.count, 2)
-        let scale = feed.items[0]
+        let scale = try feed.item(0)
         XCTAssertTrue(
             scale.summary?.hasSuffix(
                 "8-K items: 1.01 Entry into a Material Definitive Agreement; 3.02 Unregistered Sales of Equity"
                     + " Securities; 9.01 Financial Statements and Exhibits.") ?? false, scale.summary ?? "nil")
         XCTAssertEqual(scale.categories, ["8-K", "8-K Item 1.01", "8-K Item 3.02", "8-K Item 9.01"])
         XCTAssertEqual(scale.authors, ["Scale AI, Inc."])
-        XCTAssertEqual(feed.items[1].categories, ["8-K", "8-K Item 2.02", "8-K Item 9.01"])
+        XCTAssertEqual(try feed.item(1).categories, ["8-K", "8-K Item 2.02", "8-K Item 9.01"])
         XCTAssertEqual(SourceAdapter.postProcess(feed, kind: .secEdgar), feed, "post-processing twice changes nothing")
     }
 
     func testEdgarCompanyFeedReadsTheItemsDescription() throws {
         let raw = try Fixture.feed("edgar-company-8k.atom", format: .atom)
-        XCTAssertFalse(raw.items[0].summary?.contains("Material Definitive") ?? true, "the fixture names no items")
-        let item = SourceAdapter.postProcess(raw, kind: .secEdgar).items[0]
+        XCTAssertFalse(try raw.item(0).summary?.contains("Material Definitive") ?? true, "the fixture names no items")
+        let item = try SourceAdapter.postProcess(raw, kind: .secEdgar).item(0)
         XCTAssertTrue(item.summary?.contains("1.01 Entry into a Material Definitive Agreement") ?? false, "\(item)")
         XCTAssertEqual(
             item.categories.filter { $0.hasPrefix("8-K Item") }, ["8-K Item 1.01", "8-K Item 3.02", "8-K Item 9.01"])

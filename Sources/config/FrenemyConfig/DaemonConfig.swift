@@ -31,6 +31,14 @@ public struct DaemonConfig: Sendable, Equatable {
         self.userAgent = userAgent
     }
 
+    /// The User-Agent for outgoing requests: frenemy's own (`base`, e.g.
+    /// `frenemy/0.1 (+https://...)`) followed by the operator's contact when configured, so
+    /// publishers and the SEC can reach whoever runs this instance.
+    public func requestUserAgent(base: String) -> String {
+        guard let userAgent else { return base }
+        return "\(base) \(userAgent)"
+    }
+
     public static let defaultPath = "/etc/frenemy/frenemy.yaml"
     public static let defaultStateDir = "/var/lib/frenemy"
     public static let defaultControlSocket = "/run/frenemy/control.sock"
