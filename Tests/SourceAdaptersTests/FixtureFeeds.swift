@@ -26,12 +26,13 @@ enum Fixture {
         let parser = XMLParser(data: try data(name))
         parser.delegate = reader
         guard parser.parse() else { throw NSError(domain: "fixture", code: 1) }
-        return ParsedFeed(format: format, feed: FeedInfo(), items: reader.items)
+        return ParsedFeed(format: format, feed: FeedInfo(title: reader.feedTitle), items: reader.items)
     }
 }
 
 private final class MiniReader: NSObject, XMLParserDelegate {
     var items: [FeedItem] = []
+    var feedTitle: String?
     private var current: [String: String]?
     private var categories: [String] = []
     private var path: [String] = []
@@ -60,7 +61,11 @@ private final class MiniReader: NSObject, XMLParserDelegate {
 
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
         path.removeLast()
-        guard let fields = current else { return }
+        guard let fields = current else {
+            if name == "title", feedTitle == nil { feedTitle = PlainText.fold(text) }
+            text = ""
+            return
+        }
         switch name {
         case "title", "link", "guid", "id", "description", "summary":
             if fields[name] == nil, !text.isEmpty { current?[name] = text }

@@ -42,11 +42,16 @@ final class PostProcessingTests: XCTestCase {
         let scale = try feed.item(0)
         XCTAssertTrue(
             scale.summary?.hasSuffix(
-                "8-K items: 1.01 Entry into a Material Definitive Agreement; 3.02 Unregistered Sales of Equity"
+                "\n8-K items filed by Scale AI, Inc.: 1.01 Entry into a Material Definitive Agreement; 3.02"
+                    + " Unregistered Sales of Equity"
                     + " Securities; 9.01 Financial Statements and Exhibits.") ?? false, scale.summary ?? "nil")
         XCTAssertEqual(scale.categories, ["8-K", "8-K Item 1.01", "8-K Item 3.02", "8-K Item 9.01"])
         XCTAssertEqual(scale.authors, ["Scale AI, Inc."])
-        XCTAssertEqual(try feed.item(1).categories, ["8-K", "8-K Item 2.02", "8-K Item 9.01"])
+        let meta = try feed.item(1)
+        XCTAssertEqual(meta.categories, ["8-K", "8-K Item 2.02", "8-K Item 9.01"])
+        XCTAssertEqual(meta.title, "8-K - META PLATFORMS, INC. (0001326801) (Filer)", "the title stays as filed")
+        XCTAssertEqual(meta.authors, ["Meta Platforms, Inc."], "capitals become a name capitalised aliases match")
+        XCTAssertTrue(meta.summary?.contains("8-K items filed by Meta Platforms, Inc.: 2.02 Results") ?? false)
         XCTAssertEqual(SourceAdapter.postProcess(feed, kind: .secEdgar), feed, "post-processing twice changes nothing")
     }
 
@@ -54,10 +59,13 @@ final class PostProcessingTests: XCTestCase {
         let raw = try Fixture.feed("edgar-company-8k.atom", format: .atom)
         XCTAssertFalse(try raw.item(0).summary?.contains("Material Definitive") ?? true, "the fixture names no items")
         let item = try SourceAdapter.postProcess(raw, kind: .secEdgar).item(0)
-        XCTAssertTrue(item.summary?.contains("1.01 Entry into a Material Definitive Agreement") ?? false, "\(item)")
+        XCTAssertTrue(
+            item.summary?.hasSuffix(
+                "8-K items filed by Scale AI, Inc.: 1.01 Entry into a Material Definitive Agreement; 3.02 Unregistered"
+                    + " Sales of Equity Securities; 9.01 Financial Statements and Exhibits.") ?? false, "\(item)")
         XCTAssertEqual(
             item.categories.filter { $0.hasPrefix("8-K Item") }, ["8-K Item 1.01", "8-K Item 3.02", "8-K Item 9.01"])
-        XCTAssertEqual(item.authors, [], "the company feed's titles name no company")
+        XCTAssertEqual(item.authors, ["Scale AI, Inc."], "the company comes from the feed title")
     }
 
     func testEdgarItemNumberParsing() {
@@ -68,6 +76,10 @@ final class PostProcessingTests: XCTestCase {
         XCTAssertEqual(EDGAR.itemNumbers(in: "Item 4.07 does not exist"), [])
         XCTAssertEqual(EDGAR.itemNames.count, 34)
         XCTAssertEqual(EDGAR.itemNames["1.05"], "Material Cybersecurity Incidents")
+        XCTAssertEqual(
+            EDGAR.displayName("INTERNATIONAL BUSINESS MACHINES CORP"), "International Business Machines Corp")
+        XCTAssertEqual(EDGAR.displayName("AT&T INC."), "AT&T Inc.")
+        XCTAssertEqual(EDGAR.displayName("Apple Inc."), "Apple Inc.", "mixed case is left as written")
     }
 
     func testPlainFeedsPassThroughAndMergeDedupsAcrossQueries() {

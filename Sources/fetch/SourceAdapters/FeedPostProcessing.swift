@@ -82,8 +82,8 @@ public enum GoogleNews {
 
 /// SEC EDGAR 8-K filings (Atom).
 public enum EDGAR {
-    /// The marker that starts the line added to `summary`; rules can match the item names after it.
-    public static let itemsMarker = "8-K items:"
+    /// The words that start the sentence added to `summary`; marks a filing as already processed.
+    public static let itemsMarker = "8-K items"
 
     /// Form 8-K item numbers and their official names (SEC Form 8-K General Instructions B).
     /// Filings name items by number, often without the name; the names are what rules match
@@ -158,27 +158,35 @@ public enum EDGAR {
         return found
     }
 
-    /// Appends "8-K items: 1.01 Entry into a Material Definitive Agreement; ..." to each
-    /// filing's summary, adds "8-K Item 1.01"-style categories for exact filtering, and, for
-    /// the current-filings feed whose titles read "8-K - Company Name (0001234567) (Filer)",
-    /// keeps the company name as the author.
+    /// Appends one sentence naming the filer and the items, "8-K items filed by Scale AI, Inc.:
+    /// 1.01 Entry into a Material Definitive Agreement; 9.01 Financial Statements and
+    /// Exhibits.", to each filing's summary, so a rule like "vendor + Material Definitive
+    /// Agreement within a sentence" can fire on a filing (the item's own text often names
+    /// neither). Adds "8-K Item 1.01"-style categories for exact filtering and the filer as the
+    /// author. The filer comes from the entry title of the current-filings feed ("8-K - Name
+    /// (0001234567) (Filer)") or from the feed title of a per-company feed ("NAME  (0001234567)").
+    /// EDGAR writes many names in capitals ("META PLATFORMS, INC."), which the case-sensitive
+    /// matching of capitalised aliases would miss, so those are title-cased (`displayName`).
     public static func postProcess(_ feed: ParsedFeed) -> ParsedFeed {
         var out = feed
+        let feedCompany = feed.feed.title.flatMap { companyName(fromTitle: "- " + $0) }
         out.items = feed.items.map { item in
             var item = item
             let existing = item.summary ?? ""
             guard !existing.contains(itemsMarker) else { return item }
+            let company = (companyName(fromTitle: item.title) ?? feedCompany).map(displayName)
             let text = [item.title, existing, item.content ?? ""].joined(separator: " \n ")
             let numbers = itemNumbers(in: text)
             if !numbers.isEmpty {
                 let names = numbers.map { "\($0) \(itemNames[$0] ?? "")" }.joined(separator: "; ")
-                let line = "\(itemsMarker) \(names)."
+                let filer = company.map { " filed by \($0):" } ?? ":"
+                let line = "\(itemsMarker)\(filer) \(names)."
                 item.summary = existing.isEmpty ? line : existing + "\n" + line
                 for number in numbers where !item.categories.contains("8-K Item \(number)") {
                     item.categories.append("8-K Item \(number)")
                 }
             }
-            if item.authors.isEmpty, let company = companyName(fromTitle: item.title) { item.authors = [company] }
+            if item.authors.isEmpty, let company { item.authors = [company] }
             return item
         }
         return out
@@ -186,10 +194,22 @@ public enum EDGAR {
 
     /// "8-K - Scale AI Inc (0001234567) (Filer)" → "Scale AI Inc".
     static func companyName(fromTitle title: String) -> String? {
-        guard let dash = title.range(of: " - ") else { return nil }
+        guard let dash = title.range(of: "- ") else { return nil }
         var name = title[dash.upperBound...].trimmingCharacters(in: .whitespaces)
         guard let cik = name.range(of: #" \(\d{10}\)"#, options: .regularExpression) else { return nil }
         name = String(name[..<cik.lowerBound]).trimmingCharacters(in: .whitespaces)
         return name.isEmpty ? nil : name
+    }
+
+    /// An all-capitals EDGAR name in title case, keeping words of up to three letters as they
+    /// are (IBM, AT&T, LLC, AI) except Inc, Ltd and Co: "SCALE AI, INC." → "Scale AI, Inc.". Mixed-case names are
+    /// already as the company writes them and stay unchanged.
+    public static func displayName(_ name: String) -> String {
+        guard name.contains(where: \.isLetter), !name.contains(where: \.isLowercase) else { return name }
+        return name.split(separator: " ", omittingEmptySubsequences: true).map { word -> String in
+            let letters = String(word.filter(\.isLetter))
+            guard letters.count > 3 || ["INC", "LTD", "CO"].contains(letters) else { return String(word) }
+            return word.prefix(1) + word.dropFirst().lowercased()
+        }.joined(separator: " ")
     }
 }
