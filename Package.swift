@@ -47,11 +47,15 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "FrenemyConfig",
-            dependencies: ["FrenemyModel", .product(name: "Yams", package: "Yams")],
+            dependencies: ["FrenemyModel", "SourceAdapters", .product(name: "Yams", package: "Yams")],
             path: "Sources/config/FrenemyConfig", swiftSettings: strict),
 
         // Edges that do I/O, each behind a small protocol.
         .target(name: "HTTPClient", dependencies: ["CCurl"], path: "Sources/fetch/HTTPClient", swiftSettings: strict),
+        // Pure: per-type URLs, response post-processing and politeness facts; I/O only in DirectorySpool.
+        .target(
+            name: "SourceAdapters", dependencies: ["FrenemyModel"], path: "Sources/fetch/SourceAdapters",
+            swiftSettings: strict),
         .target(name: "Systemd", dependencies: ["CSystemd"], path: "Sources/notify/Systemd", swiftSettings: strict),
         .target(name: "Store", dependencies: ["CSQLite", "FrenemyModel"], path: "Sources/store/Store", swiftSettings: strict),
         .target(
@@ -103,7 +107,11 @@ let package = Package(
         // Unit tests mirror the modules; end-to-end tests live in Tests/e2e and drive the binaries.
         .testTarget(name: "FeedParserTests", dependencies: ["FeedParser", "XMLTree", "TextNormalizer"], path: "Tests/FeedParserTests", resources: [.copy("Fixtures")]),
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine"], path: "Tests/RuleEngineTests"),
-        .testTarget(name: "FrenemyConfigTests", dependencies: ["FrenemyConfig"], path: "Tests/FrenemyConfigTests"),
+        .testTarget(
+            name: "FrenemyConfigTests", dependencies: ["FrenemyConfig", "SourceAdapters"], path: "Tests/FrenemyConfigTests"),
+        .testTarget(
+            name: "SourceAdaptersTests", dependencies: ["SourceAdapters", "FrenemyModel"],
+            path: "Tests/SourceAdaptersTests", resources: [.copy("Fixtures")]),
         .testTarget(
             name: "HTTPClientTests", dependencies: ["HTTPClient"], path: "Tests/HTTPClientTests",
             exclude: ["loopback_server.py"]),

@@ -33,7 +33,9 @@ public enum ConfigLoader {
         guard let root else { return config }
         let reader = NodeReader(file: path)
         let top = try reader.mapping(root, key: "")
-        try reader.rejectUnknown(top, allowed: ["state_dir", "control_socket", "rules", "sources", "notify"], in: "")
+        try reader.rejectUnknown(
+            top, allowed: ["state_dir", "control_socket", "rules", "sources", "notify", "user_agent"], in: "")
+        var typeNodes: [Node?] = []
         for (keyNode, value) in top {
             let key = keyNode.string ?? ""
             switch key {
@@ -46,46 +48,56 @@ public enum ConfigLoader {
                     absolutePath(try reader.string(node, key: "rules[\(i)]"), relativeTo: folder)
                 }
             case "sources":
-                config.sources = try reader.list(value, key: key).enumerated().map { (i, node) throws(ConfigError) in
-                    try source(node, index: i, reader: reader, folder: folder)
+                let parsed = try reader.list(value, key: key).enumerated().map { (i, node) throws(ConfigError) in
+                    try SourceEntry.parse(node, index: i, reader: reader, folder: folder)
                 }
+                config.sources = parsed.map(\.0)
+                typeNodes = parsed.map(\.typeNode)
                 try reader.requireUnique(config.sources.map { ($0.name, $0.line) }, key: "sources")
             case "notify":
                 config.notify = try reader.list(value, key: key).enumerated().map { (i, node) throws(ConfigError) in
                     try notify(node, index: i, reader: reader)
                 }
                 try reader.requireUnique(config.notify.map { ($0.name, $0.line) }, key: "notify")
+            case "user_agent":
+                config.userAgent = try userAgent(value, reader: reader)
             default:
                 break
             }
         }
+        try requireContact(config, typeNodes: typeNodes, reader: reader, root: root)
         return config
     }
 
-    private static func source(_ node: Node, index: Int, reader: NodeReader, folder: String) throws(ConfigError)
-        -> SourceConfig
+    /// The contact string goes into an HTTP header verbatim, so it must be one printable line.
+    private static func userAgent(_ node: Node, reader: NodeReader) throws(ConfigError) -> String {
+        let text = try reader.string(node, key: "user_agent").trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { throw reader.error(node, key: "user_agent", "user_agent is empty") }
+        guard text.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F }) else {
+            throw reader.error(node, key: "user_agent", "user_agent must be printable ASCII on one line")
+        }
+        return text
+    }
+
+    /// The SEC blocks clients that do not identify a contact, and would block the whole host's
+    /// IP, so an EDGAR source without one is refused at load time rather than failing at 3 a.m.
+    private static func requireContact(_ config: DaemonConfig, typeNodes: [Node?], reader: NodeReader, root: Node)
+        throws(ConfigError)
     {
-        let at = "sources[\(index)]"
-        let map = try reader.mapping(node, key: at)
-        try reader.rejectUnknown(map, allowed: ["name", "url", "interval"], in: at)
-        let name = try reader.string(try reader.required(map, "name", in: at, node: node), key: "\(at).name")
-        let urlNode = try reader.required(map, "url", in: at, node: node)
-        let url = try reader.string(urlNode, key: "\(at).url")
-        guard let scheme = URLComponents(string: url)?.scheme?.lowercased(), ["http", "https", "file"].contains(scheme)
-        else {
-            throw reader.error(urlNode, key: "\(at).url", "'\(url)' is not an http, https or file URL")
-        }
-        var interval: TimeInterval = 300
-        if let intervalNode = map["interval"] {
-            let text = try reader.string(intervalNode, key: "\(at).interval")
-            guard let seconds = DurationText.seconds(text), seconds >= 1 else {
+        for (index, source) in config.sources.enumerated() where source.kind.requiresContactUserAgent {
+            let example = "e.g. user_agent: \"Example Corp ops@example.com\""
+            guard let contact = config.userAgent else {
+                let node = index < typeNodes.count ? typeNodes[index] : nil
                 throw reader.error(
-                    intervalNode, key: "\(at).interval",
-                    "'\(text)' is not a duration of at least 1s (write e.g. 30s, 5m, 2h, 1d)")
+                    node ?? root, key: "sources[\(index)].type",
+                    "sec-edgar sources need a top-level user_agent with a contact e-mail (SEC policy; \(example))")
             }
-            interval = seconds
+            guard contact.contains("@") else {
+                throw reader.error(
+                    root.mapping?["user_agent"] ?? root, key: "user_agent",
+                    "sec-edgar sources need a contact e-mail in user_agent (SEC policy; \(example))")
+            }
         }
-        return SourceConfig(name: name, url: url, interval: interval, line: node.mark?.line ?? 0)
     }
 
     private static func notify(_ node: Node, index: Int, reader: NodeReader) throws(ConfigError) -> NotifyConfig {

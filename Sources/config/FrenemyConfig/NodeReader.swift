@@ -5,7 +5,8 @@ struct NodeReader {
     let file: String
 
     func error(_ node: Node?, key: String, _ message: String) -> ConfigError {
-        ConfigError(file: file, line: node?.mark?.line ?? 0, column: node?.mark?.column ?? 0, key: key, message: message)
+        ConfigError(
+            file: file, line: node?.mark?.line ?? 0, column: node?.mark?.column ?? 0, key: key, message: message)
     }
 
     func mapping(_ node: Node, key: String) throws(ConfigError) -> Node.Mapping {
@@ -26,7 +27,9 @@ struct NodeReader {
     }
 
     func required(_ map: Node.Mapping, _ name: String, in parent: String, node: Node) throws(ConfigError) -> Node {
-        guard let value = map[name] else { throw error(node, key: "\(parent).\(name)", "missing required key '\(name)'") }
+        guard let value = map[name] else {
+            throw error(node, key: "\(parent).\(name)", "missing required key '\(name)'")
+        }
         return value
     }
 
