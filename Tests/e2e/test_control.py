@@ -96,7 +96,7 @@ def _assert_clear_failure(out, sock: Path) -> None:
 @pytest.mark.parametrize("args", [["status"], ["status", "--json"], ["alerts", "--json"], ["reload"]])
 def test_frenemyctl_without_daemon_fails_clearly(bins, tmp_path, args):
     sock = tmp_path / "absent" / "control.sock"
-    _assert_clear_failure(run_ctl(bins, "--socket", str(sock), *args, check=False), sock)
+    _assert_clear_failure(run_ctl(bins, *args, "--socket", str(sock), check=False), sock)
 
 
 def test_frenemyctl_with_stale_socket_fails_clearly(bins):
@@ -106,9 +106,19 @@ def test_frenemyctl_with_stale_socket_fails_clearly(bins):
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         s.bind(str(sock))
         s.close()  # the file stays, nobody listens: what a crashed daemon leaves behind
-        _assert_clear_failure(run_ctl(bins, "--socket", str(sock), "status", check=False), sock)
+        _assert_clear_failure(run_ctl(bins, "status", "--socket", str(sock), check=False), sock)
     finally:
         shutil.rmtree(d, ignore_errors=True)
+
+
+def test_socket_option_before_the_subcommand(frenemy, feeds, uid, tmp_path):
+    """The documented form `frenemyctl --socket PATH status` works, not only `status --socket PATH`."""
+    rules.write(tmp_path / "rules", "watchlist.yaml", rules.VENDOR_DEAL)
+    config = frenemy.config(sources=[{"name": f"s-{uid}", "url": feeds.set("/s.xml", F.rss([]))}], rules=["rules"])
+    frenemy.start(config)
+    out = run_ctl(frenemy.bins, "--socket", str(frenemy.socket), "status", "--json", check=False)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["sources"][0]["name"] == f"s-{uid}"
 
 
 def test_reload_refuses_broken_rules_and_takes_good_ones(frenemy, feeds, journal, uid, tmp_path):

@@ -112,7 +112,8 @@ class DaemonProcess:
         return self.proc.poll() is None
 
     def ctl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return run_ctl(self.bins, "--socket", str(self.socket), *args, check=check)
+        """`frenemyctl <args> --socket S`: the option after the subcommand, where every parser takes it."""
+        return run_ctl(self.bins, *args, "--socket", str(self.socket), check=check)
 
     def ctl_json(self, *args: str):
         out = self.ctl(*args, "--json")
