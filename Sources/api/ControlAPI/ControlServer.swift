@@ -1,4 +1,4 @@
-public import DaemonCore
+import DaemonCore
 import Foundation
 import FrenemyModel
 public import Hummingbird
@@ -47,12 +47,15 @@ public enum ControlServer {
             return try json(AlertList(alerts: try await backend.alerts(limit: limit)))
         }
         router.post("/v1/reload") { _, _ in
+            let summary: ReloadSummary
             do {
-                return try json(try await backend.reload())
-            } catch {
-                return try json(ReloadRefused(error: "reload refused; the previous configuration keeps running",
-                    problems: error.problems), status: .unprocessableContent)
+                summary = try await backend.reload()
+            } catch let error as ReloadError {
+                let refused = ReloadRefused(
+                    error: "reload refused; the previous configuration keeps running", problems: error.problems)
+                return try json(refused, status: .unprocessableContent)
             }
+            return try json(summary)
         }
         router.post("/v1/poll") { request, _ in
             let source = request.uri.queryParameters.get("source")

@@ -42,11 +42,10 @@ struct RulesTestCommand: ParsableCommand {
             for diagnostic in error.diagnostics { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
             throw Exit.failure
         }
-        let results = rules.runTests()
-        let failed = results.filter { !$0.passed }
-        for failure in failed { print("FAIL \(failure.description)") }
-        print("\(results.count - failed.count) passed, \(failed.count) failed")
-        if !failed.isEmpty { throw Exit.failure }
+        let report = rules.runTests()
+        for failure in report.failures { print("FAIL \(failure)") }
+        print("\(report.passed) passed, \(report.failed) failed")
+        if !report.ok { throw Exit.failure }
     }
 }
 

@@ -84,8 +84,8 @@ struct Frenemyd: AsyncParsableCommand {
             await worker.deliverDue(includeNotDue: true)
             let status = await daemon.status()
             logger.info(
-                "one cycle done: \(status.sources.count) sources, \(status.alerts) alerts stored,"
-                    + " \(status.pendingDeliveries) deliveries pending")
+                "one cycle done: \(status.sources.count) sources, \(status.alerts) alerts stored, \(status.pendingDeliveries) deliveries pending"
+            )
             return
         }
 
@@ -97,8 +97,8 @@ struct Frenemyd: AsyncParsableCommand {
             socketPath: settings.controlSocket, backend: backend, logger: logger
         ) {
             logger.info(
-                "ready: \(settings.sources.count) sources, \(rules.ruleSet.ruleCount) rules,"
-                    + " control socket \(settings.controlSocket)")
+                "ready: \(settings.sources.count) sources, \(rules.ruleSet.ruleCount) rules, control socket \(settings.controlSocket)"
+            )
             _ = notifier.ready()
         }
         let core = DaemonService(daemon: daemon, worker: worker, backend: backend, watchdog: watchdog)

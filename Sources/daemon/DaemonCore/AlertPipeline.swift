@@ -89,9 +89,9 @@ struct LoadedRules: Sendable {
         } catch {
             throw Failure(problems: error.diagnostics.map(\.description))
         }
-        let failed = rules.runTests().filter { !$0.passed }
-        if !failed.isEmpty {
-            throw Failure(problems: failed.map { "rule test failed: \($0.description)" })
+        let report = rules.runTests()
+        if !report.ok {
+            throw Failure(problems: report.failures.map { "rule test failed: \($0)" })
         }
         return LoadedRules(rules: rules, warnings: rules.warnings.map(\.description))
     }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import FrenemyConfig
 public import FrenemyModel
 public import HTTPClient

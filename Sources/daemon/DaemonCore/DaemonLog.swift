@@ -22,11 +22,10 @@ public struct DaemonLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(
-        level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
-        file: String, function: String, line: UInt
-    ) {
-        let all = metadata.merging(explicit ?? [:]) { _, new in new }
+    public func log(event: LogEvent) {
+        let level = event.level
+        let message = event.message
+        let all = metadata.merging(event.metadata ?? [:]) { _, new in new }
         if output.journal {
             var fields: [(String, String)] = [
                 ("MESSAGE", message.description), ("PRIORITY", String(Self.priority(level))),
