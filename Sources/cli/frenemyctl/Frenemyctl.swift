@@ -13,6 +13,40 @@ struct Frenemyctl: AsyncParsableCommand {
             StatusCommand.self, SourcesCommand.self, AlertsCommand.self, ReloadCommand.self, PollCommand.self, RulesCommand.self,
             FeedCommand.self,
         ])
+
+    /// Accepts the shared options before the subcommand too (`frenemyctl --socket PATH --json
+    /// status`), as scripts and the docs write them: they are moved after it before parsing.
+    static func main() async {
+        let arguments = hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst()))
+        do {
+            var command = try parseAsRoot(arguments)
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    static func hoistingGlobalOptions(_ arguments: [String]) -> [String] {
+        var hoisted: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument == "--json" || argument.hasPrefix("--socket=") {
+                hoisted.append(argument)
+                index += 1
+            } else if argument == "--socket", index + 1 < arguments.count {
+                hoisted += [argument, arguments[index + 1]]
+                index += 2
+            } else {
+                break
+            }
+        }
+        return Array(arguments[index...]) + hoisted
+    }
 }
 
 /// Options every daemon-facing command shares.
