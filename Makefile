@@ -35,7 +35,7 @@ run: build
 test: build unit e2e
 
 unit:
-	$(SWIFT) test --skip-build --scratch-path $(BUILD_DIR)
+	$(SWIFT) test --skip-build --disable-swift-testing --scratch-path $(BUILD_DIR)
 
 e2e:
 	FRENEMY_BIN_DIR=$(CURDIR)/$(BIN) python3 -m pytest -q Tests/e2e
