@@ -94,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "frenemyctl",
             dependencies: [
-                "FrenemyModel", "FrenemyConfig", "FeedParser", "RuleEngine", "HTTPClient",
+                "FrenemyModel", "FrenemyConfig", "FeedParser", "RuleEngine", "HTTPClient", "SourceAdapters",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/cli/frenemyctl", swiftSettings: strict),

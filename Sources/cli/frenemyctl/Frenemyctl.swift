@@ -11,7 +11,7 @@ struct Frenemyctl: AsyncParsableCommand {
         version: FrenemyVersion.version,
         subcommands: [
             StatusCommand.self, SourcesCommand.self, AlertsCommand.self, ReloadCommand.self, PollCommand.self, RulesCommand.self,
-            FeedCommand.self,
+            MatchCommand.self, FeedCommand.self,
         ])
 
     /// Accepts the shared options before the subcommand too (`frenemyctl --socket PATH --json

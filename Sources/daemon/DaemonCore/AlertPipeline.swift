@@ -31,7 +31,7 @@ struct AlertPipeline: Sendable {
                 id: AlertID.make(), ruleID: match.ruleID, ruleTitle: match.ruleTitle, severity: match.severity,
                 message: match.message, source: source, itemID: item.id, itemTitle: item.title, itemURL: item.link,
                 itemPublished: item.published, bindings: match.bindings, explanation: match.compactExplanation,
-                createdAt: Date())
+                evidence: try? JSONValue.from(match.explanation), createdAt: Date())
             let deliveries: [NewDelivery]
             do {
                 let payload = try WebhookPayload.make(alert: alert)

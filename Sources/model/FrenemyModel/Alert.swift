@@ -33,12 +33,15 @@ public struct Alert: Codable, Sendable, Equatable {
     public var bindings: [RoleBinding]
     /// Compact human explanation ("matched 'Scale AI' (vendor) and 'Meta' (competitor) ...").
     public var explanation: String
+    /// The full account of the match (aliases with offsets, cues, window, exceptions checked),
+    /// as `frenemyctl match --explain --json` prints it.
+    public var evidence: JSONValue?
     public var createdAt: Date
 
     public init(
         id: String, ruleID: String, ruleTitle: String, severity: Severity, message: String, source: String,
         itemID: String, itemTitle: String, itemURL: String?, itemPublished: Date?, bindings: [RoleBinding],
-        explanation: String, createdAt: Date
+        explanation: String, evidence: JSONValue? = nil, createdAt: Date
     ) {
         self.id = id
         self.ruleID = ruleID
@@ -52,6 +55,7 @@ public struct Alert: Codable, Sendable, Equatable {
         self.itemPublished = itemPublished
         self.bindings = bindings
         self.explanation = explanation
+        self.evidence = evidence
         self.createdAt = createdAt
     }
 }
@@ -62,12 +66,13 @@ public struct Alert: Codable, Sendable, Equatable {
 ///     {"id", "rule", "rule_title", "severity", "message", "source",
 ///      "item": {"id", "title", "url", "published"},
 ///      "entities": {"<role>": {"id", "name", "matched"}},
-///      "explanation", "created_at"}
+///      "explanation", "evidence" (optional: the full match explanation), "created_at"}
 ///
 /// Dates are RFC 3339 UTC strings (use `JSONEncoder.frenemy` / `JSONDecoder.frenemy`).
 extension Alert {
     private enum Keys: String, CodingKey {
         case id, rule, ruleTitle = "rule_title", severity, message, source, item, entities, explanation
+        case evidence
         case createdAt = "created_at"
     }
     private enum ItemKeys: String, CodingKey { case id, title, url, published }
@@ -94,6 +99,7 @@ extension Alert {
         for b in bindings { entities[b.role] = EntityJSON(id: b.entityID, name: b.entityName, matched: b.matched) }
         try c.encode(entities, forKey: .entities)
         try c.encode(explanation, forKey: .explanation)
+        try c.encodeIfPresent(evidence, forKey: .evidence)
         try c.encode(createdAt, forKey: .createdAt)
     }
 
@@ -118,6 +124,7 @@ extension Alert {
                 }
             },
             explanation: try c.decode(String.self, forKey: .explanation),
+            evidence: try c.decodeIfPresent(JSONValue.self, forKey: .evidence),
             createdAt: try c.decode(Date.self, forKey: .createdAt))
     }
 }
