@@ -1,3 +1,5 @@
+import Foundation
+
 /// Any JSON value. Lets the shared model carry structured detail (such as a rule match's full
 /// explanation) without depending on the module that produces it.
 public enum JSONValue: Codable, Sendable, Equatable {
