@@ -67,8 +67,8 @@ let package = Package(
         .target(
             name: "DaemonCore",
             dependencies: [
-                "FrenemyModel", "FrenemyConfig", "HTTPClient", "FeedParser", "RuleEngine", "Store", "Sinks",
-                "Systemd", .product(name: "Logging", package: "swift-log"),
+                "FrenemyModel", "FrenemyConfig", "HTTPClient", "FeedParser", "RuleEngine", "SourceAdapters", "Store",
+                "Sinks", "Systemd", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/daemon/DaemonCore", swiftSettings: strict),
         .target(

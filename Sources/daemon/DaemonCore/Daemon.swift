@@ -5,6 +5,7 @@ public import HTTPClient
 public import Logging
 public import RuleEngine
 public import Sinks
+import SourceAdapters
 public import Store
 
 /// The daemon core: owns the running configuration and compiled rules, schedules polls, and
@@ -25,6 +26,8 @@ public actor Daemon {
     /// Sources currently failing, kept in memory so the per-poll status line costs nothing.
     private var failing: Set<String> = []
     private let policy = PollPolicy()
+    /// User-Agent and watchlist names for polls; rebuilt on reload.
+    private var pollContext: PollContext
     private let deliveryWake: AsyncStream<Void>.Continuation
     /// Wakes the delivery worker when new deliveries are queued.
     public nonisolated let deliveryWakeups: AsyncStream<Void>
@@ -38,7 +41,8 @@ public actor Daemon {
         self.config = config
         self.rules = rules
         self.store = store
-        self.poller = SourcePoller(transport: transport)
+        self.poller = SourcePoller(transport: transport, pacer: HostPacer())
+        self.pollContext = Self.context(config, rules)
         self.alerts = AlertPipeline(store: store, journal: journal, logger: logger)
         self.logger = logger
         (deliveryWakeups, deliveryWake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -57,7 +61,9 @@ public actor Daemon {
             for source in due where !inFlight.contains(source.name) {
                 inFlight.insert(source.name)
                 let previous = sourceState(source.name)
-                group.addTask { [poller] in await poller.poll(source, previous: previous) }
+                group.addTask { [poller, pollContext] in
+                    await poller.poll(source, previous: previous, context: pollContext)
+                }
             }
             for await outcome in group {
                 fold(outcome)
@@ -91,8 +97,8 @@ public actor Daemon {
                     }
                     inFlight.insert(source.name)
                     let previous = sourceState(source.name)
-                    group.addTask { [poller] in
-                        let outcome = await poller.poll(source, previous: previous)
+                    group.addTask { [poller, pollContext] in
+                        let outcome = await poller.poll(source, previous: previous, context: pollContext)
                         await self.fold(outcome)
                     }
                 }
@@ -149,6 +155,7 @@ public actor Daemon {
             state.nextPollAt = policy.afterSuccess(
                 interval: current.interval, freshnessHint: outcome.freshness, now: outcome.at)
             raised = ingest(feed, source: source.name, state: &state)
+            setAside(outcome.spooled, source: source.name)
         case .notModified:
             recovered(&state, source: source)
             state.lastResult = .notModified
@@ -196,6 +203,25 @@ public actor Daemon {
         }
         if raised > 0 { deliveryWake.yield() }
         onCycle?(statusLine(lastSource: source.name, raised: raised))
+    }
+
+    /// Moves ingested spool files to `.done/` (or `.failed/`), so each is ingested once.
+    private func setAside(_ files: [SpooledFile], source: String) {
+        guard let folder = files.first?.url.deletingLastPathComponent().path else { return }
+        let spool = DirectorySpool(path: folder)
+        for file in files {
+            do {
+                _ = try spool.markDone(file.url, failed: file.failed)
+            } catch {
+                logger.error("source \(source): cannot move \(file.url.path) aside: \(error)")
+            }
+        }
+    }
+
+    static func context(_ config: DaemonConfig, _ rules: RuleSet) -> PollContext {
+        PollContext(
+            userAgent: config.requestUserAgent(base: FrenemyVersion.userAgent),
+            vendors: rules.entityNames(withRole: "vendor"), competitors: rules.entityNames(withRole: "competitor"))
     }
 
     private func recovered(_ state: inout SourceState, source: SourceConfig) {
@@ -268,6 +294,7 @@ public actor Daemon {
         }
         config = kept
         rules = loaded.rules
+        pollContext = Self.context(kept, loaded.rules)
         let summary = ReloadSummary(
             rules: rules.ruleCount, entities: rules.entityCount, sources: kept.sources.count, warnings: warnings)
         logger.info("reloaded: \(summary.rules) rules, \(summary.entities) entities, \(summary.sources) sources")

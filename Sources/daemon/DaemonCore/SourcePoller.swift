@@ -3,6 +3,7 @@ import Foundation
 import FrenemyConfig
 import FrenemyModel
 import HTTPClient
+import SourceAdapters
 import Store
 
 /// What one poll of one source found. Plain data, so polls run concurrently outside the
@@ -26,27 +27,83 @@ struct PollOutcome: Sendable {
     var retryAfter: TimeInterval?
     /// How long the server or feed says the content stays fresh (max-age, Expires, RSS ttl).
     var freshness: TimeInterval?
+    /// Spool files read by this poll (directory sources).
+    var spooled: [SpooledFile] = []
     var at: Date
 }
 
-/// Fetches and parses one source: conditional GET with the stored validators, and an unchanged
-/// body (same hash) counts as not modified even when the server ignores validators.
+/// What a poll needs to know beyond the source itself.
+struct PollContext: Sendable {
+    var userAgent: String
+    /// Watchlist names, for `watch_pairs` sources.
+    var vendors: [String] = []
+    var competitors: [String] = []
+}
+
+/// Fetches and parses one source: conditional GET with the stored validators (an unchanged
+/// body, same hash, counts as not modified even when the server ignores validators); search
+/// APIs through their adapters with per-host spacing; local spools file by file.
 struct SourcePoller: Sendable {
     let transport: any HTTPTransport
+    let pacer: HostPacer
     var maxBodyBytes = 20 * 1024 * 1024
 
-    func poll(_ source: SourceConfig, previous: SourceState?) async -> PollOutcome {
+    func poll(_ source: SourceConfig, previous: SourceState?, context: PollContext) async -> PollOutcome {
         let now = Date()
         var outcome = PollOutcome(
             source: source, result: .notModified, etag: previous?.etag, lastModified: previous?.lastModified,
             bodyHash: previous?.bodyHash, movedTo: nil, at: now)
-        var request = HTTPRequest(url: previous?.url ?? source.url)
-        request.userAgent = FrenemyVersion.userAgent
+        if source.kind.bodyHandling == .spool {
+            return pollSpool(source, outcome: outcome)
+        }
+        let plan = source.requestPlan(vendors: context.vendors, competitors: context.competitors)
+        guard plan.urls.count != 1 || source.watchPairs else {
+            return await pollOne(source, url: previous?.url ?? source.url, previous: previous, context: context)
+        }
+        guard !plan.urls.isEmpty else {
+            outcome.result = .failed("watch_pairs: the watchlist has no vendor × competitor pair to search for")
+            return outcome
+        }
+        var feeds: [ParsedFeed] = []
+        var errors: [String] = []
+        for url in plan.urls {
+            let one = await pollOne(source, url: url, previous: nil, context: context)
+            switch one.result {
+            case .fetched(let feed): feeds.append(feed)
+            case .failed(let reason), .gone(let reason): errors.append(reason)
+            case .notModified: break
+            }
+            outcome.retryAfter = max(outcome.retryAfter ?? 0, one.retryAfter ?? 0)
+        }
+        if feeds.isEmpty, !errors.isEmpty {
+            outcome.result = .failed("all \(plan.urls.count) queries failed; first: \(errors[0])")
+            return outcome
+        }
+        outcome.retryAfter = nil
+        var merged = SourceAdapter.merge(feeds)
+        merged.warnings = plan.warnings + errors.map { "query failed: \($0)" } + merged.warnings
+        outcome.result = .fetched(merged)
+        return outcome
+    }
+
+    /// One HTTP fetch and decode; `previous` (validators, hash) only for single-URL sources.
+    private func pollOne(_ source: SourceConfig, url: String, previous: SourceState?, context: PollContext) async
+        -> PollOutcome
+    {
+        let now = Date()
+        var outcome = PollOutcome(
+            source: source, result: .notModified, etag: previous?.etag, lastModified: previous?.lastModified,
+            bodyHash: previous?.bodyHash, movedTo: nil, at: now)
+        var request = HTTPRequest(url: url)
+        request.userAgent = context.userAgent
         request.maxBodyBytes = maxBodyBytes
         request.connectTimeout = .seconds(15)
         request.totalTimeout = .seconds(90)
+        request.proxy = source.proxy
+        request.caBundle = source.caBundle
         if let etag = previous?.etag { request.headers.add(name: "If-None-Match", value: etag) }
         if let modified = previous?.lastModified { request.headers.add(name: "If-Modified-Since", value: modified) }
+        await pacer.wait(url: url, spacing: source.kind.politeness?.minimumSpacing)
         let response: HTTPResponse
         do {
             response = try await transport.send(request)
@@ -62,14 +119,14 @@ struct SourcePoller: Sendable {
             return outcome
         }
         if response.status == 410 {
-            outcome.result = .gone("HTTP 410 Gone from \(request.url): the publisher removed this feed")
+            outcome.result = .gone("HTTP 410 Gone from \(url): the publisher removed this feed")
             return outcome
         }
         guard (200..<300).contains(response.status) else {
             if response.status == 429 || response.status == 503 {
                 outcome.retryAfter = PollPolicy.retryAfter(response.headers["Retry-After"], now: now)
             }
-            outcome.result = .failed("HTTP \(response.status) from \(request.url)")
+            outcome.result = .failed("HTTP \(response.status) from \(url)")
             return outcome
         }
         outcome.etag = response.headers["ETag"]
@@ -80,16 +137,66 @@ struct SourcePoller: Sendable {
         }
         outcome.bodyHash = hash
         do {
-            let feed = try FeedParser.parse(
-                response.body, url: response.effectiveURL, httpCharset: Self.charset(response.headers["Content-Type"]))
+            let feed = try decode(
+                response.body, kind: source.kind, url: response.effectiveURL,
+                charset: Self.charset(response.headers["Content-Type"]))
             outcome.result = .fetched(feed)
             if let ttl = feed.feed.ttlMinutes {
                 outcome.freshness = max(outcome.freshness ?? 0, TimeInterval(ttl) * 60)
             }
         } catch {
             outcome.bodyHash = previous?.bodyHash
-            outcome.result = .failed("not a feed: \(error)")
+            outcome.result = .failed("\(url): \(error)")
         }
+        return outcome
+    }
+
+    private func decode(_ body: Data, kind: SourceKind, url: String, charset: String?) throws -> ParsedFeed {
+        switch kind.bodyHandling {
+        case .apiJSON:
+            return try SourceAdapter.decodeJSON(body, kind: kind)
+        case .feedDocument, .spool:
+            do {
+                return SourceAdapter.postProcess(try FeedParser.parse(body, url: url, httpCharset: charset), kind: kind)
+            } catch {
+                throw PollError("not a feed: \(error)")
+            }
+        }
+    }
+
+    /// A spool folder: every settled file is parsed now; moving it aside happens after its
+    /// items are stored (in the daemon), so a crash in between re-reads it instead of losing it.
+    private func pollSpool(_ source: SourceConfig, outcome: PollOutcome) -> PollOutcome {
+        var outcome = outcome
+        let spool = DirectorySpool(path: source.path ?? source.url)
+        let files: [URL]
+        do {
+            files = try spool.pending()
+        } catch {
+            outcome.result = .failed("\(error)")
+            return outcome
+        }
+        guard !files.isEmpty else { return outcome }
+        var feeds: [ParsedFeed] = []
+        var warnings: [String] = []
+        for file in files {
+            do {
+                let data = try spool.contents(of: file, maxBytes: maxBodyBytes)
+                var feed =
+                    DirectorySpool.isJSONLines(file, data: data)
+                    ? DirectorySpool.parseJSONLines(data)
+                    : try FeedParser.parse(data, url: file.absoluteString)
+                feed.warnings = feed.warnings.map { "\(file.lastPathComponent): \($0)" }
+                feeds.append(feed)
+                outcome.spooled.append(SpooledFile(url: file, failed: false))
+            } catch {
+                warnings.append("\(file.lastPathComponent): \(error); moved to \(DirectorySpool.failedFolder)/")
+                outcome.spooled.append(SpooledFile(url: file, failed: true))
+            }
+        }
+        var merged = feeds.isEmpty ? ParsedFeed(format: .rss, feed: FeedInfo(), items: []) : SourceAdapter.merge(feeds)
+        merged.warnings = warnings + merged.warnings
+        outcome.result = .fetched(merged)
         return outcome
     }
 
@@ -102,6 +209,31 @@ struct SourcePoller: Sendable {
             }
         }
         return nil
+    }
+}
+
+/// A spooled file read in this poll, to be moved aside once its items are stored.
+struct SpooledFile: Sendable {
+    var url: URL
+    var failed: Bool
+}
+
+struct PollError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Keeps the start of requests to one host at least `spacing` apart, across all sources: the
+/// search APIs rate-limit per client, not per query.
+actor HostPacer {
+    private var nextStart: [String: ContinuousClock.Instant] = [:]
+
+    func wait(url: String, spacing: TimeInterval?) async {
+        guard let spacing, spacing > 0, let host = URLComponents(string: url)?.host else { return }
+        let now = ContinuousClock.now
+        let start = max(now, nextStart[host] ?? now)
+        nextStart[host] = start + .milliseconds(Int64(spacing * 1000))
+        if start > now { try? await Task.sleep(until: start, clock: .continuous) }
     }
 }
 
