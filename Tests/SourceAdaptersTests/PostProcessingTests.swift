@@ -68,6 +68,14 @@ final class PostProcessingTests: XCTestCase {
         XCTAssertEqual(item.authors, ["Scale AI, Inc."], "the company comes from the feed title")
     }
 
+    func testEdgarFilerReplacesTheInheritedWebmasterAuthor() throws {
+        var raw = try Fixture.feed("edgar-current-8k.atom", format: .atom)
+        // Atom parsers give every entry the feed's author, which on EDGAR is its webmaster.
+        for i in raw.items.indices { raw.items[i].authors = ["Webmaster"] }
+        let feed = EDGAR.postProcess(raw)
+        XCTAssertEqual(feed.items.map(\.authors), [["Scale AI, Inc."], ["Meta Platforms, Inc."]])
+    }
+
     func testEdgarItemNumberParsing() {
         XCTAssertEqual(EDGAR.itemNumbers(in: "Item 1.01: Entry into ...; Item 9.01."), ["1.01", "9.01"])
         XCTAssertEqual(EDGAR.itemNumbers(in: "items 1.01, 5.02 and 9.01"), ["1.01", "5.02", "9.01"])
