@@ -34,14 +34,17 @@ let package = Package(
         // Pure core: no I/O.
         .target(name: "FrenemyModel", path: "Sources/model/FrenemyModel", swiftSettings: strict),
         .target(name: "TextNormalizer", path: "Sources/parse/TextNormalizer", swiftSettings: strict),
-        .target(name: "XMLTree", dependencies: ["CLibXML2"], path: "Sources/parse/XMLTree", swiftSettings: strict),
+        .target(name: "XMLTree", dependencies: ["CLibXML2", "TextNormalizer"], path: "Sources/parse/XMLTree", swiftSettings: strict),
         .target(
             name: "FeedParser", dependencies: ["FrenemyModel", "TextNormalizer", "XMLTree"],
             path: "Sources/parse/FeedParser", swiftSettings: strict),
         .target(
             name: "RuleEngine",
-            dependencies: ["FrenemyModel", "TextNormalizer", .product(name: "Yams", package: "Yams")],
+            dependencies: ["FrenemyModel", .product(name: "Yams", package: "Yams")],
             path: "Sources/match/RuleEngine", swiftSettings: strict),
+        .executableTarget(
+            name: "MatchBenchmark", dependencies: ["RuleEngine"], path: "Benchmarks/MatchBenchmark",
+            swiftSettings: strict),
         .target(
             name: "FrenemyConfig",
             dependencies: ["FrenemyModel", "SourceAdapters", .product(name: "Yams", package: "Yams")],
@@ -96,6 +99,11 @@ let package = Package(
             ],
             path: "Sources/cli/frenemyctl", swiftSettings: strict),
 
+        // Benchmarks: not run by `make test`; see Benchmarks/FeedBenchmark/main.swift.
+        .executableTarget(
+            name: "FeedBenchmark", dependencies: ["FeedParser"], path: "Benchmarks/FeedBenchmark",
+            swiftSettings: strict),
+
         // Unit tests mirror the modules; end-to-end tests live in Tests/e2e and drive the binaries.
         .testTarget(name: "FeedParserTests", dependencies: ["FeedParser", "XMLTree", "TextNormalizer"], path: "Tests/FeedParserTests", resources: [.copy("Fixtures")]),
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine"], path: "Tests/RuleEngineTests"),
@@ -104,8 +112,14 @@ let package = Package(
         .testTarget(
             name: "SourceAdaptersTests", dependencies: ["SourceAdapters", "FrenemyModel"],
             path: "Tests/SourceAdaptersTests", resources: [.copy("Fixtures")]),
-        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], path: "Tests/HTTPClientTests"),
+        .testTarget(
+            name: "HTTPClientTests", dependencies: ["HTTPClient"], path: "Tests/HTTPClientTests",
+            exclude: ["loopback_server.py"]),
+        .testTarget(name: "SystemdTests", dependencies: ["Systemd"], path: "Tests/SystemdTests"),
         .testTarget(name: "StoreTests", dependencies: ["Store"], path: "Tests/StoreTests"),
+        .testTarget(
+            name: "DaemonCoreTests", dependencies: ["DaemonCore", "HTTPClient", "Store", "Sinks", "RuleEngine"],
+            path: "Tests/DaemonCoreTests"),
         .testTarget(name: "SinksTests", dependencies: ["Sinks"], path: "Tests/SinksTests"),
     ],
     swiftLanguageModes: [.v6]

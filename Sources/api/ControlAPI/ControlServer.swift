@@ -36,6 +36,9 @@ public enum ControlServer {
         router.get("/v1/status") { _, _ in
             try json(await backend.status())
         }
+        router.get("/v1/sources") { _, _ in
+            try json(SourceList(sources: await backend.status().sources))
+        }
         router.get("/v1/alerts") { request, _ in
             let limitText = request.uri.queryParameters.get("limit") ?? "50"
             guard let limit = Int(limitText), (1...10_000).contains(limit) else {
@@ -70,6 +73,10 @@ public enum ControlServer {
 
 struct AlertList: Encodable {
     var alerts: [Alert]
+}
+
+struct SourceList: Encodable {
+    var sources: [SourceStatus]
 }
 
 struct ReloadRefused: Encodable {

@@ -30,14 +30,14 @@ struct ControlClient {
         var request = HTTPRequest(url: "http://localhost\(path)")
         request.method = method
         request.unixSocketPath = socketPath
-        request.connectTimeout = 5
-        request.totalTimeout = 120
+        request.connectTimeout = .seconds(5)
+        request.totalTimeout = .seconds(120)
         request.userAgent = "frenemyctl/\(FrenemyVersion.version)"
         if method == "POST" { request.body = Data() }
-        let client = CurlHTTPClient()
-        defer { client.shutdown() }
         let response: HTTPResponse
         do {
+            let client = try CurlHTTPClient()
+            defer { client.shutdown() }
             response = try await client.send(request)
         } catch {
             throw Failure(

@@ -33,6 +33,24 @@ struct StatusCommand: AsyncParsableCommand {
     }
 }
 
+struct SourcesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sources", abstract: "Show every source's health: state, last success, failures, next poll.")
+    @OptionGroup var options: DaemonOptions
+
+    func run() async throws {
+        try await calling { () throws(ControlClient.Failure) in
+            let data = try await options.client.get("/v1/sources")
+            if options.json { return printJSON(data) }
+            struct List: Decodable { var sources: [StatusView.Source] }
+            guard let list = try? JSONDecoder.frenemy.decode(List.self, from: data) else {
+                throw ControlClient.Failure(description: "unreadable sources answer", exitCode: 1)
+            }
+            print(Table.sources(list.sources))
+        }
+    }
+}
+
 struct AlertsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "alerts", abstract: "List recent alerts, newest first.")
     @OptionGroup var options: DaemonOptions

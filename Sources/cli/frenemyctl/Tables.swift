@@ -24,6 +24,18 @@ enum Table {
         return render(["TIME", "SEVERITY", "RULE", "SOURCE", "MESSAGE"], rows)
     }
 
+    static func sources(_ sources: [StatusView.Source]) -> String {
+        guard !sources.isEmpty else { return "no sources configured" }
+        let rows = sources.map { source in
+            [
+                source.name, source.lastResult.replacingOccurrences(of: "_", with: " "), Table.when(source.lastSuccess),
+                String(source.consecutiveFailures ?? 0), Table.when(source.nextPoll), String(source.itemsSeen ?? 0),
+                source.error ?? "",
+            ]
+        }
+        return render(["SOURCE", "STATE", "LAST SUCCESS", "FAILURES", "NEXT POLL", "ITEMS", "LAST ERROR"], rows)
+    }
+
     static func when(_ date: Date?) -> String {
         date.map { RFC3339.string(from: $0) } ?? "-"
     }
@@ -40,6 +52,8 @@ struct StatusView: Decodable {
         var error: String?
         var nextPoll: Date?
         var itemsSeen: Int?
+        var lastSuccess: Date?
+        var consecutiveFailures: Int?
 
         enum CodingKeys: String, CodingKey {
             case name, url, error
@@ -47,6 +61,8 @@ struct StatusView: Decodable {
             case lastResult = "last_result"
             case nextPoll = "next_poll"
             case itemsSeen = "items_seen"
+            case lastSuccess = "last_success"
+            case consecutiveFailures = "consecutive_failures"
         }
     }
     var version: String
@@ -69,13 +85,7 @@ struct StatusView: Decodable {
             "rules: \(rules)  entities: \(entities)  alerts: \(alerts)  pending deliveries: \(pendingDeliveries)",
             "",
         ]
-        let rows = sources.map { source in
-            [
-                source.name, source.lastResult, Table.when(source.lastPoll), Table.when(source.nextPoll),
-                String(source.itemsSeen ?? 0), source.error ?? "",
-            ]
-        }
-        lines.append(Table.render(["SOURCE", "RESULT", "LAST POLL", "NEXT POLL", "ITEMS", "ERROR"], rows))
+        lines.append(Table.sources(sources))
         return lines.joined(separator: "\n")
     }
 }

@@ -66,7 +66,13 @@ struct Frenemyd: AsyncParsableCommand {
             StandardError.write("frenemyd: cannot open state in \(settings.stateDir): \(error)\n")
             throw ExitCode(1)
         }
-        let http = CurlHTTPClient()
+        let http: CurlHTTPClient
+        do {
+            http = try CurlHTTPClient()
+        } catch {
+            StandardError.write("frenemyd: cannot start the HTTP client: \(error)\n")
+            throw ExitCode(1)
+        }
         defer { http.shutdown() }
         let daemon = Daemon(
             config: settings, rules: rules.ruleSet, store: store, transport: http, journal: SystemJournal(),
@@ -85,7 +91,7 @@ struct Frenemyd: AsyncParsableCommand {
 
         let notifier = ServiceNotifier()
         let watchdog = WatchdogPacer(notifier: notifier)
-        await daemon.setCycleObserver { line in notifier.status(line) }
+        await daemon.setCycleObserver { line in _ = notifier.status(line) }
         let backend = DaemonBackend(daemon: daemon, notifier: notifier)
         let server = try ControlServer.application(
             socketPath: settings.controlSocket, backend: backend, logger: logger
@@ -93,7 +99,7 @@ struct Frenemyd: AsyncParsableCommand {
             logger.info(
                 "ready: \(settings.sources.count) sources, \(rules.ruleSet.ruleCount) rules,"
                     + " control socket \(settings.controlSocket)")
-            notifier.ready()
+            _ = notifier.ready()
         }
         let core = DaemonService(daemon: daemon, worker: worker, backend: backend, watchdog: watchdog)
         let group = ServiceGroup(
@@ -141,7 +147,7 @@ struct DaemonService: Service {
                 group.cancelAll()
             }
         }
-        backend.notifier.stopping()
+        _ = backend.notifier.stopping()
     }
 }
 
@@ -156,8 +162,8 @@ struct DaemonBackend: ControlBackend {
     func pollNow(source: String?) async -> Bool { await daemon.requestPoll(source) }
 
     func reload() async throws(ReloadError) -> ReloadSummary {
-        notifier.reloading()
-        defer { notifier.ready() }
+        _ = notifier.reloading()
+        defer { _ = notifier.ready() }
         return try await daemon.reload()
     }
 }
@@ -182,6 +188,6 @@ final class WatchdogPacer: Sendable {
             last = now
             return true
         }
-        if due { notifier.watchdogPing() }
+        if due { _ = notifier.watchdogPing() }
     }
 }

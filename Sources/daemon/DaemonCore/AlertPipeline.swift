@@ -32,24 +32,27 @@ struct AlertPipeline: Sendable {
                 message: match.message, source: source, itemID: item.id, itemTitle: item.title, itemURL: item.link,
                 itemPublished: item.published, bindings: match.bindings, explanation: match.compactExplanation,
                 createdAt: Date())
-            let key = Self.itemKey(item, source: source)
+            let deliveries: [NewDelivery]
             do {
-                guard try store.insertAlert(alert, itemKey: key) else { continue }
+                let payload = try WebhookPayload.make(alert: alert)
+                deliveries = notify.map {
+                    NewDelivery(
+                        sink: $0.name, webhookID: WebhookPayload.webhookID(alertID: alert.id, sink: $0.name),
+                        payload: payload)
+                }
+            } catch {
+                logger.error("cannot encode alert \(alert.id): \(error)")
+                continue
+            }
+            do {
+                let key = Self.itemKey(item, source: source)
+                guard try store.insertAlert(alert, itemKey: key, deliveries: deliveries) else { continue }
             } catch {
                 logger.error("cannot store alert for \(item.id) (rule \(match.ruleID)): \(error)")
                 continue
             }
             raised += 1
             emit(alert)
-            for sink in notify {
-                do {
-                    try store.enqueueDelivery(
-                        alertID: alert.id, sink: sink.name, webhookID: "msg_\(alert.id)",
-                        payload: try WebhookPayload.make(alert: alert))
-                } catch {
-                    logger.error("cannot queue delivery of alert \(alert.id) to \(sink.name): \(error)")
-                }
-            }
         }
         return raised
     }

@@ -2,7 +2,7 @@ public import Foundation
 public import FrenemyConfig
 public import FrenemyModel
 public import HTTPClient
-import Logging
+public import Logging
 public import RuleEngine
 public import Sinks
 public import Store
@@ -22,6 +22,8 @@ public actor Daemon {
     private var inFlight: Set<String> = []
     /// Hosts that asked us (Retry-After) to stay away until a date; every source on them waits.
     private var hostHolds: [String: Date] = [:]
+    /// Sources currently failing, kept in memory so the per-poll status line costs nothing.
+    private var failing: Set<String> = []
     private let policy = PollPolicy()
     private let deliveryWake: AsyncStream<Void>.Continuation
     /// Wakes the delivery worker when new deliveries are queued.
@@ -54,7 +56,7 @@ public actor Daemon {
         await withTaskGroup(of: PollOutcome.self) { group in
             for source in due where !inFlight.contains(source.name) {
                 inFlight.insert(source.name)
-                let previous = store.sourceState(name: source.name)
+                let previous = sourceState(source.name)
                 group.addTask { [poller] in await poller.poll(source, previous: previous) }
             }
             for await outcome in group {
@@ -88,7 +90,7 @@ public actor Daemon {
                         continue
                     }
                     inFlight.insert(source.name)
-                    let previous = store.sourceState(name: source.name)
+                    let previous = sourceState(source.name)
                     group.addTask { [poller] in
                         let outcome = await poller.poll(source, previous: previous)
                         await self.fold(outcome)
@@ -101,7 +103,7 @@ public actor Daemon {
     }
 
     private func hostHold(for source: SourceConfig, now: Date) -> Date? {
-        let url = store.sourceState(name: source.name)?.url ?? source.url
+        let url = sourceState(source.name)?.url ?? source.url
         guard let host = URLComponents(string: url)?.host, let until = hostHolds[host] else { return nil }
         if until <= now {
             hostHolds[host] = nil
@@ -110,9 +112,19 @@ public actor Daemon {
         return until
     }
 
+    /// The stored state of a source; a store error is logged and treated as "never polled".
+    private func sourceState(_ name: String) -> SourceState? {
+        do {
+            return try store.sourceState(name: name)
+        } catch {
+            logger.error("cannot read state of source \(name): \(error)")
+            return nil
+        }
+    }
+
     /// A restarted daemon resumes each source's schedule instead of re-polling everything at once.
     private func initialPollDate(_ source: SourceConfig, now: Date) -> Date {
-        guard let state = store.sourceState(name: source.name), let next = state.nextPollAt else { return now }
+        guard let state = sourceState(source.name), let next = state.nextPollAt else { return now }
         return min(next, now.addingTimeInterval(source.interval))
     }
 
@@ -122,7 +134,7 @@ public actor Daemon {
         inFlight.remove(source.name)
         // A source removed by a reload while it was being polled is dropped silently.
         guard let current = config.sources.first(where: { $0.name == source.name }) else { return }
-        var state = store.sourceState(name: source.name) ?? SourceState(name: source.name, url: source.url)
+        var state = sourceState(source.name) ?? SourceState(name: source.name, url: source.url)
         if state.url != source.url && outcome.movedTo == nil { state.url = source.url }
         state.lastPollAt = outcome.at
         var raised = 0
@@ -147,6 +159,7 @@ public actor Daemon {
             state.lastResult = .failing
             state.lastError = reason
             state.consecutiveFailures += 1
+            state.failingSince = state.failingSince ?? outcome.at
             state.nextPollAt = policy.afterFailure(
                 interval: current.interval, failures: state.consecutiveFailures, retryAfter: outcome.retryAfter,
                 now: outcome.at)
@@ -162,6 +175,7 @@ public actor Daemon {
             state.lastResult = .stopped
             state.lastError = reason
             state.consecutiveFailures += 1
+            state.failingSince = state.failingSince ?? outcome.at
             state.nextPollAt = nil
             logger.error(
                 "source \(source.name) stopped: \(reason); fix or remove it in \(config.path) and reload",
@@ -174,6 +188,7 @@ public actor Daemon {
             state.url = moved
         }
         nextPoll[source.name] = state.nextPollAt ?? .distantFuture
+        if state.failingSince == nil { failing.remove(source.name) } else { failing.insert(source.name) }
         do {
             try store.saveSourceState(state)
         } catch {
@@ -191,6 +206,7 @@ public actor Daemon {
         }
         state.lastSuccessAt = Date()
         state.consecutiveFailures = 0
+        state.failingSince = nil
     }
 
     /// Records new items and raises alerts for them; returns how many alerts were raised.
@@ -206,14 +222,13 @@ public actor Daemon {
                 continue
             }
             guard isNew else { continue }
-            state.itemsSeen += 1
             raised += alerts.raise(for: item, source: source, rules: rules, notify: config.notify)
         }
         return raised
     }
 
     private func statusLine(lastSource: String, raised: Int) -> String {
-        let failing = config.sources.filter { (store.sourceState(name: $0.name)?.consecutiveFailures ?? 0) > 0 }.count
+        let failing = failing.count
         let pending = (try? store.pendingDeliveryCount()) ?? 0
         let total = (try? store.alertCount()) ?? 0
         return "\(config.sources.count) sources (\(failing) failing), \(total) alerts, \(pending) deliveries pending;"
@@ -246,6 +261,7 @@ public actor Daemon {
         kept.controlSocket = config.controlSocket
         let names = Set(kept.sources.map(\.name))
         for (name, _) in nextPoll where !names.contains(name) { nextPoll[name] = nil }
+        failing.formIntersection(names)
         for source in kept.sources {
             if let old = config.sources.first(where: { $0.name == source.name }), old == source { continue }
             nextPoll[source.name] = .distantPast
@@ -270,11 +286,11 @@ public actor Daemon {
 
     public func status() -> DaemonStatus {
         let sources = config.sources.map { source -> SourceStatus in
-            let state = store.sourceState(name: source.name)
+            let state = sourceState(source.name)
             return SourceStatus(
                 name: source.name, url: state?.url ?? source.url, interval: source.interval,
                 lastPoll: state?.lastPollAt, lastSuccess: state?.lastSuccessAt,
-                lastResult: state?.lastResult.rawValue ?? "pending", error: state?.lastError,
+                lastResult: state?.lastResult?.rawValue ?? "pending", error: state?.lastError,
                 consecutiveFailures: state?.consecutiveFailures ?? 0, nextPoll: nextPoll[source.name],
                 itemsSeen: state?.itemsSeen ?? 0)
         }

@@ -1,5 +1,6 @@
 import Foundation
-import Logging
+public import Logging
+public import Sinks
 import Systemd
 
 /// The daemon's own log: structured journal entries when a journal is there (so
@@ -90,5 +91,14 @@ public enum JournalFieldName {
 public enum StandardError {
     public static func write(_ text: String) {
         FileHandle.standardError.write(Data(text.utf8))
+    }
+}
+
+/// The real journal behind the sinks' `JournalWriter` protocol.
+public struct SystemJournal: JournalWriter {
+    public init() {}
+
+    public func send(_ fields: [(String, String)]) -> Bool {
+        Journal.send(fields)
     }
 }

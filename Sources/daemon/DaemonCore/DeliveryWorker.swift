@@ -1,10 +1,10 @@
 import Foundation
-import FrenemyConfig
+public import FrenemyConfig
 import FrenemyModel
-import HTTPClient
-import Logging
+public import HTTPClient
+public import Logging
 import Sinks
-import Store
+public import Store
 
 /// Sends queued webhook deliveries until each gets a 2xx. Deliveries live in the store, so a
 /// dead receiver, a crash or a restart only delays them; the `webhook-id` and body are the
@@ -15,10 +15,8 @@ public struct DeliveryWorker: Sendable {
     let logger: Logger
     /// The current notifier list (it changes on reload).
     let notifiers: @Sendable () async -> [NotifyConfig]
-    /// After this long without success a delivery is given up, loudly.
-    var maxAge: TimeInterval = 7 * 86400
-    var backoffBase: TimeInterval = 2
-    var backoffCap: TimeInterval = 3600
+    /// Exponential backoff with full jitter from 2 s to 1 h; given up (loudly) after 7 days.
+    var retry = RetryPolicy(base: 2, cap: 3600, maxAge: 7 * 86400)
 
     public init(
         store: Store, transport: any HTTPTransport, logger: Logger,
@@ -85,11 +83,13 @@ public struct DeliveryWorker: Sendable {
         var request = HTTPRequest(url: sink.url)
         request.method = "POST"
         request.body = delivery.payload
-        request.headers = WebhookHeaders.make(
-            webhookID: delivery.webhookID, timestamp: timestamp, body: delivery.payload, secret: sink.secret)
+        request.headers = HTTPHeaders(
+            WebhookHeaders.make(
+                webhookID: delivery.webhookID, timestamp: timestamp, body: delivery.payload, secret: sink.secret
+            ).map { (name: $0.0, value: $0.1) })
         request.userAgent = FrenemyVersion.userAgent
-        request.connectTimeout = 10
-        request.totalTimeout = 30
+        request.connectTimeout = .seconds(10)
+        request.totalTimeout = .seconds(30)
         request.followRedirects = false
         let failure: String
         do {
@@ -106,15 +106,16 @@ public struct DeliveryWorker: Sendable {
         } catch {
             failure = "\(error)"
         }
-        if Date().timeIntervalSince(delivery.createdAt) > maxAge {
-            giveUp(delivery, reason: "still failing after \(Int(maxAge / 3600))h: \(failure)")
+        switch retry.afterFailure(failures: delivery.attempts + 1, queuedAt: delivery.createdAt, now: Date()) {
+        case .giveUp:
+            giveUp(delivery, reason: "still failing after \(delivery.attempts + 1) attempts: \(failure)")
             return false
-        }
-        let delay = Backoff.delay(attempt: delivery.attempts + 1, base: backoffBase, cap: backoffCap)
-        do {
-            try store.recordFailure(id: delivery.id, error: failure, nextAttemptAt: Date().addingTimeInterval(delay))
-        } catch {
-            logger.error("cannot record failed delivery \(delivery.webhookID): \(error)")
+        case .retry(let at):
+            do {
+                try store.recordFailure(id: delivery.id, error: failure, nextAttemptAt: at)
+            } catch {
+                logger.error("cannot record failed delivery \(delivery.webhookID): \(error)")
+            }
         }
         if delivery.attempts == 0 {
             logger.warning(

@@ -43,10 +43,10 @@ struct SourcePoller: Sendable {
         var request = HTTPRequest(url: previous?.url ?? source.url)
         request.userAgent = FrenemyVersion.userAgent
         request.maxBodyBytes = maxBodyBytes
-        request.connectTimeout = 15
-        request.totalTimeout = 90
-        if let etag = previous?.etag { request.headers.append(("If-None-Match", etag)) }
-        if let modified = previous?.lastModified { request.headers.append(("If-Modified-Since", modified)) }
+        request.connectTimeout = .seconds(15)
+        request.totalTimeout = .seconds(90)
+        if let etag = previous?.etag { request.headers.add(name: "If-None-Match", value: etag) }
+        if let modified = previous?.lastModified { request.headers.add(name: "If-Modified-Since", value: modified) }
         let response: HTTPResponse
         do {
             response = try await transport.send(request)
@@ -54,12 +54,10 @@ struct SourcePoller: Sendable {
             outcome.result = .failed("\(error)")
             return outcome
         }
-        if response.redirects.contains(where: { $0.status == 301 || $0.status == 308 }) {
-            outcome.movedTo = response.effectiveURL
-        }
+        outcome.movedTo = response.permanentRedirectTarget
         outcome.freshness = PollPolicy.freshness(
-            cacheControl: response.header("Cache-Control"), expires: response.header("Expires"),
-            date: response.header("Date"), now: now)
+            cacheControl: response.headers["Cache-Control"], expires: response.headers["Expires"],
+            date: response.headers["Date"], now: now)
         if response.status == 304 {
             return outcome
         }
@@ -69,13 +67,13 @@ struct SourcePoller: Sendable {
         }
         guard (200..<300).contains(response.status) else {
             if response.status == 429 || response.status == 503 {
-                outcome.retryAfter = PollPolicy.retryAfter(response.header("Retry-After"), now: now)
+                outcome.retryAfter = PollPolicy.retryAfter(response.headers["Retry-After"], now: now)
             }
             outcome.result = .failed("HTTP \(response.status) from \(request.url)")
             return outcome
         }
-        outcome.etag = response.header("ETag")
-        outcome.lastModified = response.header("Last-Modified")
+        outcome.etag = response.headers["ETag"]
+        outcome.lastModified = response.headers["Last-Modified"]
         let hash = StableHash.hex(response.body)
         if hash == previous?.bodyHash {
             return outcome
@@ -83,7 +81,7 @@ struct SourcePoller: Sendable {
         outcome.bodyHash = hash
         do {
             let feed = try FeedParser.parse(
-                response.body, url: response.effectiveURL, httpCharset: Self.charset(response.header("Content-Type")))
+                response.body, url: response.effectiveURL, httpCharset: Self.charset(response.headers["Content-Type"]))
             outcome.result = .fetched(feed)
             if let ttl = feed.feed.ttlMinutes {
                 outcome.freshness = max(outcome.freshness ?? 0, TimeInterval(ttl) * 60)

@@ -1,1 +1,118 @@
-// FeedParser: module placeholder, replaced as the module is written.
+public import Foundation
+public import FrenemyModel
+import XMLTree
+
+/// Why bytes could not be read as a feed at all. Recoverable trouble (malformed XML that libxml2
+/// repaired, a bad date) is a warning in `ParsedFeed.warnings` instead, so a sloppy source is
+/// degraded rather than failed.
+public enum FeedParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    case empty
+    /// Readable, but not RSS, RDF, Atom or JSON Feed (an HTML error page, some other XML).
+    case notAFeed(reason: String)
+    case invalidJSON(reason: String)
+    /// XML so broken that not even a root element could be recovered, or over the size limit.
+    case unreadableXML(reason: String)
+
+    public var description: String {
+        switch self {
+        case .empty: return "empty document"
+        case .notAFeed(let reason): return "not a feed: \(reason)"
+        case .invalidJSON(let reason): return "invalid JSON: \(reason)"
+        case .unreadableXML(let reason): return "unreadable XML: \(reason)"
+        }
+    }
+}
+
+/// Turns fetched bytes into frenemy's normalized items, whatever the format. Pure: no I/O, so the
+/// daemon, `frenemyctl feed parse` and the tests all see exactly the same result.
+public enum FeedParser {
+    /// Items beyond this are dropped with a warning; a feed that large is broken or hostile.
+    public static let maxItems = 10_000
+
+    /// Parses a feed. The format comes from the bytes (BOM, leading whitespace, comments and
+    /// processing instructions, then the root element or a JSON object), never Content-Type.
+    /// - Parameters:
+    ///   - url: where the feed came from; relative links resolve against it last (after
+    ///     `xml:base` and the channel link).
+    ///   - httpCharset: the HTTP `charset`, used only when neither BOM nor XML declaration names
+    ///     one and the bytes are not valid UTF-8.
+    public static func parse(
+        _ data: Data, url: String? = nil, httpCharset: String? = nil
+    ) throws(FeedParseError) -> ParsedFeed {
+        var context = MapContext(feedURL: url)
+        switch sniff(data) {
+        case .empty:
+            throw .empty
+        case .json:
+            var (info, drafts) = try JSONFeedMapper.map(data, context: &context)
+            return finish(.jsonFeed, info: &info, drafts: &drafts, context: &context)
+        case .xml:
+            let doc: XMLDocumentTree
+            do {
+                doc = try XMLReader.parse(data, fallbackEncoding: httpCharset)
+            } catch {
+                if case .empty = error { throw .empty }
+                throw .unreadableXML(reason: error.description)
+            }
+            for w in doc.warnings { context.warn(w) }
+            let root = doc.root
+            let format: FeedFormat
+            var info: FeedInfo
+            var drafts: [ItemDraft]
+            switch (root.name, root.namespace) {
+            case ("rss", _), ("channel", nil):
+                format = .rss
+                (info, drafts) = RSSMapper.map(root, context: &context)
+            case ("RDF", RSSMapper.rdfNamespace?):
+                format = .rdf
+                (info, drafts) = RSSMapper.map(root, context: &context)
+            case ("feed", nil), ("feed", AtomMapper.atom10?), ("feed", AtomMapper.atom03?):
+                format = .atom
+                (info, drafts) = AtomMapper.map(root, context: &context)
+            case ("html", _), ("HTML", _):
+                throw .notAFeed(reason: "an HTML page, not a feed")
+            default:
+                let ns = root.namespace.map { " in namespace \($0)" } ?? ""
+                throw .notAFeed(reason: "root element <\(root.name)>\(ns) is not rss, rdf:RDF or feed")
+            }
+            return finish(format, info: &info, drafts: &drafts, context: &context)
+        case .other(let what):
+            throw .notAFeed(reason: what)
+        }
+    }
+
+    static func finish(
+        _ format: FeedFormat, info: inout FeedInfo, drafts: inout [ItemDraft], context: inout MapContext
+    ) -> ParsedFeed {
+        if drafts.count > maxItems {
+            context.warn("feed has \(drafts.count) items; only the first \(maxItems) are kept")
+            drafts.removeSubrange(maxItems...)
+        }
+        let items = Identity.assign(drafts, context: &context)
+        return ParsedFeed(format: format, feed: info, items: items, warnings: context.allWarnings)
+    }
+
+    enum Sniffed: Equatable {
+        case empty, xml, json
+        case other(String)
+    }
+
+    /// Looks past BOMs and whitespace at the first meaningful byte.
+    static func sniff(_ data: Data) -> Sniffed {
+        var bytes = data.prefix(4096)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        if bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0xFF, 0xFE]) { return .xml }
+        guard let first = bytes.first(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }) else {
+            return data.isEmpty || data.count <= 4096 ? .empty : .other("only whitespace")
+        }
+        switch first {
+        case UInt8(ascii: "<"): return .xml
+        case UInt8(ascii: "{"): return .json
+        case 0x00: return .xml  // UTF-16 without BOM; the XML reader sorts it out
+        case UInt8(ascii: "["): return .other("a JSON array, not a JSON Feed object")
+        default:
+            let head = String(decoding: bytes.prefix(40), as: UTF8.self)
+            return .other("content starts with \"\(head.prefix(20))\", neither XML nor JSON")
+        }
+    }
+}

@@ -36,12 +36,15 @@ public struct SourceState: Sendable, Equatable {
     /// When the newest item of this source was first seen (for "published nothing for longer
     /// than expected"). Read-only like `itemsSeen`: derived from the items table.
     public var lastNewItemAt: Date?
+    /// When the current run of failures began (nil while healthy): "failing for longer than
+    /// `alert_after`" is measured from here, across restarts.
+    public var failingSince: Date?
 
     public init(
         name: String, url: String, etag: String? = nil, lastModified: String? = nil, bodyHash: String? = nil,
         lastPollAt: Date? = nil, lastSuccessAt: Date? = nil, lastResult: SourceResult? = nil,
         lastError: String? = nil, consecutiveFailures: Int = 0, nextPollAt: Date? = nil, itemsSeen: Int = 0,
-        troubleRaisedAt: Date? = nil, lastNewItemAt: Date? = nil
+        troubleRaisedAt: Date? = nil, lastNewItemAt: Date? = nil, failingSince: Date? = nil
     ) {
         self.name = name
         self.url = url
@@ -57,6 +60,7 @@ public struct SourceState: Sendable, Equatable {
         self.itemsSeen = itemsSeen
         self.troubleRaisedAt = troubleRaisedAt
         self.lastNewItemAt = lastNewItemAt
+        self.failingSince = failingSince
     }
 }
 

@@ -23,7 +23,8 @@ enum Schema {
             last_error           TEXT,
             consecutive_failures INTEGER NOT NULL DEFAULT 0,
             next_poll_at         INTEGER,
-            trouble_raised_at    INTEGER
+            trouble_raised_at    INTEGER,
+            failing_since        INTEGER
         );
 
         CREATE TABLE items (

@@ -1,0 +1,178 @@
+// MatchBenchmark: how fast the compiled matcher scans items with a big watchlist, beside the raw
+// throughput of `grep -F -f` over the same aliases and text. Not a test: it prints numbers.
+//
+//   swift run -c release MatchBenchmark [items] [entities]
+import Foundation
+import RuleEngine
+
+/// Deterministic generator so runs are comparable.
+struct SplitMix64 {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+}
+
+let args = CommandLine.arguments.filter { !$0.hasPrefix("--") }
+let itemCount = args.count > 1 ? Int(args[1]) ?? 100_000 : 100_000
+let entityCount = args.count > 2 ? Int(args[2]) ?? 10_000 : 10_000
+/// By default one item in ten mentions watchlist entities, as in a busy tech feed; `--dense`
+/// puts about two mentions in every item, so nearly half the items raise an alert.
+let dense = CommandLine.arguments.contains("--dense")
+let ruleCount = 50
+
+let syllables = [
+    "ka", "lo", "mi", "ra", "ve", "to", "zu", "ne", "xi", "qua", "bri", "dor", "fen", "gal", "hut", "jin", "kor",
+    "lum", "mor", "nix", "pax", "quil", "rin", "sol", "tav", "ul", "vor", "wex", "yal", "zen",
+]
+@MainActor func companyName(_ i: Int) -> String {
+    let s = syllables[i % 30] + syllables[(i / 30) % 30] + syllables[(i / 900) % 30]
+    return s.prefix(1).uppercased() + s.dropFirst()
+}
+
+// Watchlist: 10 000 entities, 3 aliases each, half vendors and half competitors.
+var aliases: [String] = []
+var watchlist = "roles: [vendor, competitor]\nentities:\n"
+for i in 0..<entityCount {
+    let n = companyName(i)
+    let a = ["\(n) Labs", "\(n) Systems", "\(n.lowercased()).io"]
+    aliases += a
+    let role = i % 2 == 0 ? "vendor" : "competitor"
+    watchlist += "  - {id: e\(i), name: \"\(n)\", roles: [\(role)], aliases: [\"\(a[0])\", \"\(a[1])\", \"\(a[2])\"]}\n"
+}
+
+// 50 rules over shared cue lists, with exceptions, in several window kinds.
+let cues = [
+    "partnership": ["partners", "partnership", "teams up", "joins forces", "alliance"],
+    "contract": ["signs", "signed", "inks", "deal", "agreement", "contract"],
+    "investment": ["invests", "investment", "stake", "backed", "funding"],
+    "acquisition": ["acqui*", "buys", "takeover", "merger"],
+    "negative": ["ends", "denies", "rumour", "reportedly", "sues", "versus"],
+]
+var rules = "lists:\n"
+for (name, words) in cues.sorted(by: { $0.key < $1.key }) {
+    rules += "  \(name): [\(words.map { "\"\($0)\"" }.joined(separator: ", "))]\n"
+}
+rules += "rules:\n"
+let positive = ["partnership", "contract", "investment", "acquisition"]
+let windows = ["sentence", "paragraph", "12 words", "field", "sentence"]
+for r in 0..<ruleCount {
+    rules += """
+          - id: rule-\(r)
+            title: Rule \(r)
+            severity: high
+            match:
+              all:
+                - entity: vendor
+                - entity: competitor
+                - phrase: \(positive[r % positive.count])
+              within: \(windows[r % windows.count])
+            unless: {phrase: negative}
+
+        """
+}
+
+// 100 000 items of about 500 bytes: filler words, sometimes entity names and cue words.
+let filler = """
+    the a of to in and for on with as at by from that this market company report quarter growth revenue \
+    customers product launch model data cloud compute chips training platform users team new said \
+    analysts week year billion million shares investors expected announced plans strategy research \
+    industry leaders software hardware service global region teams engineers release update price
+    """.split(separator: " ").map(String.init)
+let cueWords = cues.keys.sorted().flatMap { cues[$0] ?? [] }.filter { !$0.hasSuffix("*") }
+var rng = SplitMix64(state: 42)
+@MainActor func sentence(_ words: Int, mentions: Bool) -> String {
+    var out: [String] = []
+    for _ in 0..<words {
+        let roll = rng.below(100)
+        if roll < (mentions ? 2 : 0) {
+            out.append(aliases[rng.below(aliases.count)])
+        } else if roll < 5 {
+            out.append(cueWords[rng.below(cueWords.count)])
+        } else {
+            out.append(filler[rng.below(filler.count)])
+        }
+    }
+    let s = out.joined(separator: " ")
+    return s.prefix(1).uppercased() + s.dropFirst() + "."
+}
+var items: [MatchInput] = []
+items.reserveCapacity(itemCount)
+var bytes = 0
+for i in 0..<itemCount {
+    let m = dense || rng.below(10) == 0
+    let item = MatchInput(
+        title: sentence(9, mentions: m), summary: sentence(12, mentions: m) + " " + sentence(10, mentions: m),
+        content: sentence(14, mentions: m) + " " + sentence(13, mentions: m) + "\n" + sentence(12, mentions: m),
+        link: "https://example.com/\(i)", source: "bench")
+    bytes += item.title.utf8.count + (item.summary?.utf8.count ?? 0) + (item.content?.utf8.count ?? 0)
+    items.append(item)
+}
+
+let clock = ContinuousClock()
+let loadStart = clock.now
+let set: RuleSet
+do {
+    set = try RuleSet.load(sources: [
+        RuleSource(path: "watchlist.yaml", text: watchlist), RuleSource(path: "rules.yaml", text: rules),
+    ])
+} catch {
+    print("benchmark rules do not load:\n\(error)")
+    exit(1)
+}
+let loadTime = clock.now - loadStart
+print("entities: \(set.entityCount), aliases: \(aliases.count), rules: \(set.ruleCount), load+compile: \(loadTime)")
+print(
+    "items: \(itemCount), \(bytes / itemCount) bytes/item on average, \(Double(bytes) / 1e6) MB, "
+        + (dense ? "every item mentions entities (--dense)" : "1 in 10 items mentions entities"))
+
+var alerts = 0
+let start = clock.now
+for item in items { alerts += set.match(item).count }
+let elapsed = clock.now - start
+let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+let mbps = Double(bytes) / 1e6 / seconds
+print(
+    String(
+        format: "frenemy match: %.0f items/s, %.1f MB/s, %d alerts (one core, %.2f s)", Double(itemCount) / seconds,
+        mbps, alerts, seconds))
+
+// The same aliases and text through grep -F -f, timed in the same run.
+let dir = FileManager.default.temporaryDirectory.appendingPathComponent("frenemy-bench-\(getpid())")
+try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(at: dir) }
+let aliasFile = dir.appendingPathComponent("aliases.txt")
+let corpusFile = dir.appendingPathComponent("corpus.txt")
+do {
+    try (aliases.joined(separator: "\n") + "\n").write(to: aliasFile, atomically: true, encoding: .utf8)
+    let corpus = items.map { [$0.title, $0.summary ?? "", $0.content ?? ""].joined(separator: " ") }
+    try corpus.joined(separator: "\n").write(to: corpusFile, atomically: true, encoding: .utf8)
+} catch {
+    print("cannot write grep inputs: \(error)")
+    exit(1)
+}
+let grep = Process()
+grep.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+grep.arguments = ["grep", "-F", "-c", "-f", aliasFile.path, corpusFile.path]
+var env = ProcessInfo.processInfo.environment
+env["LC_ALL"] = "C"
+grep.environment = env
+grep.standardOutput = FileHandle.nullDevice
+let gstart = clock.now
+do {
+    try grep.run()
+    grep.waitUntilExit()
+} catch {
+    print("cannot run grep: \(error)")
+    exit(1)
+}
+let gelapsed = clock.now - gstart
+let gseconds = Double(gelapsed.components.seconds) + Double(gelapsed.components.attoseconds) / 1e18
+let gmbps = Double(bytes) / 1e6 / gseconds
+print(String(format: "grep -F -f (LC_ALL=C, incl. pattern compile): %.1f MB/s (%.2f s)", gmbps, gseconds))
+print(String(format: "ratio: grep is %.2fx frenemy's throughput", gmbps / mbps))

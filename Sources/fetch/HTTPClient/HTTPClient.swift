@@ -1,1 +1,0 @@
-// HTTPClient: module placeholder, replaced as the module is written.

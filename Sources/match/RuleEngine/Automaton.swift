@@ -1,0 +1,122 @@
+/// Aho–Corasick over bytes, compiled to a dense DFA on byte classes: one table lookup per input
+/// byte whatever the number of patterns, which is what keeps a 10 000-entity watchlist as cheap
+/// per item as a ten-entity one. ASCII case is folded by the byte classes themselves.
+struct Automaton: Sendable {
+    /// Byte → class; bytes no pattern uses share class 0, which always leads back to the root.
+    private let classOf: [UInt16]
+    private let classCount: Int
+    /// Transition table, `state * classCount + class` → next state.
+    private let delta: [Int32]
+    /// Patterns ending at each state (own and inherited through failure links), flattened.
+    private let outStart: [Int32]
+    private let outs: [Int32]
+    let patternLengths: [Int]
+
+    /// `patterns` are already folded (lower-case ASCII); their index is the pattern id. Nil when
+    /// the table would not fit 32-bit offsets (hundreds of millions of pattern bytes).
+    init?(patterns: [[UInt8]]) {
+        var cls = [UInt16](repeating: 0, count: 256)
+        var next: UInt16 = 1
+        for p in patterns {
+            for b in p where cls[Int(b)] == 0 {
+                cls[Int(b)] = next
+                next += 1
+            }
+        }
+        for b in UInt8(ascii: "A")...UInt8(ascii: "Z") { cls[Int(b)] = cls[Int(b | 0x20)] }
+        for b in [UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r")] { cls[Int(b)] = cls[0x20] }
+        let cc = Int(next)
+        var delta = [Int32](repeating: -1, count: cc)
+        var own: [[Int32]] = [[]]
+        for (id, p) in patterns.enumerated() where !p.isEmpty {
+            var s = 0
+            for b in p {
+                let c = Int(cls[Int(b)])
+                let t = delta[s * cc + c]
+                if t >= 0 {
+                    s = Int(t)
+                } else {
+                    let n = own.count
+                    own.append([])
+                    delta.append(contentsOf: repeatElement(-1, count: cc))
+                    delta[s * cc + c] = Int32(n)
+                    s = n
+                }
+            }
+            own[s].append(Int32(id))
+        }
+        let stateCount = own.count
+        guard stateCount.multipliedReportingOverflow(by: cc).partialValue < Int(Int32.max) else { return nil }
+        var fail = [Int](repeating: 0, count: stateCount)
+        var merged = own
+        var queue: [Int] = []
+        for c in 0..<cc {
+            let t = delta[c]
+            if t < 0 {
+                delta[c] = 0
+            } else {
+                fail[Int(t)] = 0
+                queue.append(Int(t))
+            }
+        }
+        var head = 0
+        while head < queue.count {
+            let s = queue[head]
+            head += 1
+            merged[s] += merged[fail[s]]
+            for c in 0..<cc {
+                let t = delta[s * cc + c]
+                if t < 0 {
+                    delta[s * cc + c] = delta[fail[s] * cc + c]
+                } else {
+                    fail[Int(t)] = Int(delta[fail[s] * cc + c])
+                    queue.append(Int(t))
+                }
+            }
+        }
+        var starts = [Int32](repeating: 0, count: stateCount + 1)
+        var flat: [Int32] = []
+        for s in 0..<stateCount {
+            starts[s] = Int32(flat.count)
+            flat += merged[s]
+        }
+        starts[stateCount] = Int32(flat.count)
+        // Row offsets instead of state numbers (no multiply per byte), bit-inverted when the
+        // target state has outputs (one predictable sign test per byte).
+        for k in delta.indices {
+            let t = Int(delta[k])
+            let off = Int32(t * cc)
+            delta[k] = starts[t] != starts[t + 1] ? ~off : off
+        }
+        classOf = cls
+        classCount = cc
+        self.delta = delta
+        outStart = starts
+        outs = flat
+        patternLengths = patterns.map(\.count)
+    }
+
+    /// Calls `hit(patternID, endOffset)` for every occurrence of every pattern in `text`.
+    func scan(_ text: [UInt8], _ hit: (Int, Int) -> Void) {
+        let cc = classCount
+        text.withUnsafeBufferPointer { buf in
+            classOf.withUnsafeBufferPointer { cls in
+                delta.withUnsafeBufferPointer { d in
+                    outStart.withUnsafeBufferPointer { os in
+                        var row = 0
+                        for i in 0..<buf.count {
+                            let v = d[row &+ Int(cls[Int(buf[i])])]
+                            if v >= 0 {
+                                row = Int(v)
+                                continue
+                            }
+                            row = Int(~v)
+                            let s = row / cc
+                            for k in Int(os[s])..<Int(os[s &+ 1]) { hit(Int(outs[k]), i &+ 1) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

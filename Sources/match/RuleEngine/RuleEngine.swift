@@ -1,1 +1,0 @@
-// RuleEngine: module placeholder, replaced as the module is written.

@@ -1,1 +1,0 @@
-// Systemd: module placeholder, replaced as the module is written.

@@ -1,0 +1,99 @@
+import Foundation
+import FrenemyModel
+import XMLTree
+
+/// Atom 1.0 and the older Atom 0.3 (different names for dates, `mode` on content).
+enum AtomMapper {
+    static let atom10 = "http://www.w3.org/2005/Atom"
+    static let atom03 = "http://purl.org/atom/ns#"
+
+    static func map(_ root: XElement, context: inout MapContext) -> (FeedInfo, [ItemDraft]) {
+        let ns = root.namespace
+        let base = Links.base(root.xmlBase, parent: context.feedURL)
+        var info = FeedInfo()
+        info.title = textConstruct(root.first("title", namespace: ns), singleLine: true)
+        info.link = alternateLink(in: root, base: base, namespace: ns)
+        info.description =
+            textConstruct(root.first("subtitle", namespace: ns)) ?? textConstruct(root.first("tagline", namespace: ns))
+        info.language = Text.trimmed(root.attribute("lang", namespace: XElement.xmlNamespace))
+        info.updated = context.date(
+            (root.first("updated", namespace: ns) ?? root.first("modified", namespace: ns))?.text, field: "updated",
+            item: nil)
+        // Entries without their own author inherit the feed's (RFC 4287 section 4.2.1).
+        let feedAuthors = people(root.all("author", namespace: ns), ns: ns)
+        var drafts: [ItemDraft] = []
+        for (index, entry) in root.all("entry", namespace: ns).enumerated() {
+            drafts.append(
+                mapEntry(entry, ns: ns, index: index, base: Links.base(entry.xmlBase, parent: base), context: &context))
+            if drafts[drafts.count - 1].authors.isEmpty { drafts[drafts.count - 1].authors = feedAuthors }
+        }
+        return (info, drafts)
+    }
+
+    static func mapEntry(_ entry: XElement, ns: String?, index: Int, base: String?, context: inout MapContext)
+        -> ItemDraft
+    {
+        var d = ItemDraft()
+        d.guid = Text.trimmed(entry.first("id", namespace: ns)?.text)
+        d.title = textConstruct(entry.first("title", namespace: ns), singleLine: true) ?? ""
+        d.link = alternateLink(in: entry, base: base, namespace: ns)
+        let published =
+            entry.first("published", namespace: ns) ?? entry.first("issued", namespace: ns)
+            ?? entry.first("created", namespace: ns)
+        d.published = context.date(published?.text, field: published?.name ?? "published", item: index)
+        let updated = entry.first("updated", namespace: ns) ?? entry.first("modified", namespace: ns)
+        d.updated = context.date(updated?.text, field: updated?.name ?? "updated", item: index)
+        d.summary = textConstruct(entry.first("summary", namespace: ns))
+        d.content = textConstruct(entry.first("content", namespace: ns))
+        d.authors = people(entry.all("author", namespace: ns), ns: ns)
+        for c in entry.all("category", namespace: ns) {
+            if let term = Text.plain(c.attribute("label") ?? c.attribute("term") ?? c.text, singleLine: true),
+                !d.categories.contains(term)
+            {
+                d.categories.append(term)
+            }
+        }
+        return d
+    }
+
+    /// Names of Atom person constructs, deduplicated, in order.
+    static func people(_ persons: [XElement], ns: String?) -> [String] {
+        var names: [String] = []
+        for person in persons {
+            if let name = Text.plain((person.first("name", namespace: ns) ?? person).textContent, singleLine: true),
+                !names.contains(name)
+            {
+                names.append(name)
+            }
+        }
+        return names
+    }
+
+    /// An Atom text construct as plain text: `type` text (default), html, or xhtml; Atom 0.3's
+    /// `mode="escaped"`/`"xml"` too. Base64 (0.3) and out-of-line (`src`) content give nil.
+    static func textConstruct(_ e: XElement?, singleLine: Bool = false) -> String? {
+        guard let e, e.attribute("src") == nil else { return nil }
+        let type = (e.attribute("type") ?? "text").lowercased()
+        let mode = e.attribute("mode")?.lowercased()
+        if mode == "base64" { return nil }
+        if type == "xhtml" || type == "application/xhtml+xml" || mode == "xml" || !e.elements.isEmpty {
+            return Text.html(e.innerMarkup, singleLine: singleLine)
+        }
+        if type == "html" || type == "text/html" || mode == "escaped" {
+            return Text.html(e.text, singleLine: singleLine)
+        }
+        return Text.plain(e.text, singleLine: singleLine)
+    }
+
+    /// The `rel="alternate"` (or rel-less) link, preferring HTML, resolved against `xml:base`.
+    /// Used by RSS too, for feeds that carry only `atom:link`.
+    static func alternateLink(in e: XElement, base: String?, namespace: String? = atom10) -> String? {
+        let links = e.all("link", namespace: namespace).filter {
+            let rel = $0.attribute("rel") ?? "alternate"
+            return rel == "alternate" && $0.attribute("href") != nil
+        }
+        let best = links.first { ($0.attribute("type") ?? "text/html").contains("html") } ?? links.first
+        guard let best else { return nil }
+        return Links.resolve(best.attribute("href"), against: Links.base(best.xmlBase, parent: base))
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import FrenemyModel
+import TextNormalizer
+import XMLTree
+
+/// An item as read from the document, before identity is settled across the whole feed.
+struct ItemDraft {
+    var guid: String?
+    var title = ""
+    var link: String?
+    var published: Date?
+    var updated: Date?
+    var summary: String?
+    var content: String?
+    var authors: [String] = []
+    var categories: [String] = []
+}
+
+/// What every format mapper shares: the feed URL, the warning list, and the text and date helpers.
+struct MapContext {
+    let feedURL: String?
+    var warnings: [String] = []
+    static let maxWarnings = 100
+    private var droppedWarnings = 0
+
+    init(feedURL: String?) { self.feedURL = feedURL }
+
+    mutating func warn(_ message: String) {
+        if warnings.count < Self.maxWarnings { warnings.append(message) } else { droppedWarnings += 1 }
+    }
+
+    var allWarnings: [String] {
+        droppedWarnings > 0 ? warnings + ["\(droppedWarnings) more warnings"] : warnings
+    }
+
+    /// A date field; unparseable text is a warning and nil, never a guess.
+    mutating func date(_ raw: String?, field: String, item: Int?) -> Date? {
+        guard let raw, !raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+        if let d = FeedDate.parse(raw) { return d }
+        let whereText = item.map { "item \($0 + 1)" } ?? "feed"
+        warn("\(whereText): unparseable date in \(field): \"\(raw.prefix(60))\"")
+        return nil
+    }
+}
+
+enum Text {
+    /// HTML (RSS descriptions, escaped Atom html) to plain text; nil when nothing is left.
+    static func html(_ s: String?, singleLine: Bool = false) -> String? {
+        guard let s else { return nil }
+        let t = TextNormalizer.plainText(fromHTML: s, singleLine: singleLine)
+        return t.isEmpty ? nil : t
+    }
+
+    /// An element holding HTML, either escaped/CDATA (the norm) or as raw child elements (feeds
+    /// that paste unescaped markup into a description).
+    static func html(_ e: XElement?, singleLine: Bool = false) -> String? {
+        guard let e else { return nil }
+        return html(e.elements.isEmpty ? e.text : e.innerMarkup, singleLine: singleLine)
+    }
+
+    static func plain(_ s: String?, singleLine: Bool = false) -> String? {
+        guard let s else { return nil }
+        let t = TextNormalizer.plainText(fromText: s, singleLine: singleLine)
+        return t.isEmpty ? nil : t
+    }
+
+    static func trimmed(_ s: String?) -> String? {
+        guard let t = s?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else { return nil }
+        return t
+    }
+}
+
+enum Links {
+    /// Makes `ref` absolute against `base` when it is relative; keeps it as is when there is
+    /// nothing to resolve against. Spaces and other stray characters are percent-encoded.
+    static func resolve(_ ref: String?, against base: String?) -> String? {
+        guard var r = Text.trimmed(ref) else { return nil }
+        if r.contains(where: { $0 == " " || $0 == "\n" || $0 == "\t" }) {
+            r = r.components(separatedBy: .whitespacesAndNewlines).joined(separator: r.contains(" ") ? "%20" : "")
+        }
+        if let u = URL(string: r), u.scheme != nil { return r }
+        guard let base, let b = URL(string: base), b.scheme != nil, let abs = URL(string: r, relativeTo: b) else {
+            return r
+        }
+        return abs.absoluteString
+    }
+
+    /// The base in force inside `element`: its own xml:base resolved against the parent's.
+    static func base(_ xmlBase: String?, parent: String?) -> String? {
+        guard let xmlBase else { return parent }
+        return resolve(xmlBase, against: parent) ?? parent
+    }
+
+    static func looksAbsoluteHTTP(_ s: String) -> Bool {
+        let l = s.lowercased()
+        return l.hasPrefix("http://") || l.hasPrefix("https://")
+    }
+}
+
+/// FNV-1a, 64 bits: a small stable hash for items with neither guid nor link. Not
+/// cryptographic; it only has to be the same for the same text on every run and machine.
+enum StableHash {
+    static func fnv1a64(_ s: String) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in s.utf8 {
+            h ^= UInt64(b)
+            h = h &* 0x0000_0100_0000_01B3
+        }
+        let hex = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ`, written here rather than borrowed so that ids never change when
+    /// display formatting does.
+    static func utcStamp(_ date: Date) -> String {
+        let secs = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400
+        let rem = secs - days * 86400
+        // Civil date from days since 1970 (Howard Hinnant's algorithm).
+        let z = days + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(y)-\(two(m))-\(two(d))T\(two(rem / 3600)):\(two(rem % 3600 / 60)):\(two(rem % 60))Z"
+    }
+}
+
+/// Settles each item's id across the feed: guid, else link, else link+date, else a hash of the
+/// text. A guid or link that repeats inside one document is not trusted as identity (some
+/// publishers give every item the same guid), and ids are made unique within the feed.
+enum Identity {
+    static func assign(_ drafts: [ItemDraft], context: inout MapContext) -> [FeedItem] {
+        var guidCount: [String: Int] = [:]
+        var linkCount: [String: Int] = [:]
+        for d in drafts {
+            if let g = d.guid { guidCount[g, default: 0] += 1 }
+            if let l = d.link { linkCount[l, default: 0] += 1 }
+        }
+        for (g, n) in guidCount where n > 1 {
+            context.warn(
+                "guid \"\(g.prefix(80))\" repeats in \(n) items; those items are identified by link or content")
+        }
+        var used = Set<String>()
+        var items: [FeedItem] = []
+        items.reserveCapacity(drafts.count)
+        for d in drafts {
+            var chosen: String?
+            if let g = d.guid, guidCount[g] == 1, !used.contains(g) { chosen = g }
+            if chosen == nil, let l = d.link, linkCount[l] == 1, !used.contains(l) { chosen = l }
+            if chosen == nil, let l = d.link, let p = d.published ?? d.updated {
+                let c = l + "#" + StableHash.utcStamp(p)
+                if !used.contains(c) { chosen = c }
+            }
+            // Only hashed when nothing else identifies the item.
+            var id = chosen ?? ("hash:" + StableHash.fnv1a64(Self.hashText(d)))
+            var n = 2
+            let stem = id
+            while used.contains(id) {
+                id = stem + "#\(n)"
+                n += 1
+            }
+            used.insert(id)
+            items.append(
+                FeedItem(
+                    id: id, title: d.title, link: d.link, published: d.published, updated: d.updated,
+                    summary: d.summary, content: d.content, authors: d.authors, categories: d.categories))
+        }
+        return items
+    }
+
+    static func hashText(_ d: ItemDraft) -> String {
+        [d.title, d.summary ?? "", d.content ?? "", d.link ?? ""].joined(separator: "\u{1F}")
+    }
+}

@@ -1,0 +1,170 @@
+import CLibXML2
+public import Foundation
+import TextNormalizer
+
+/// The one door to libxml2. Feeds are hostile input, so every document is read the same safe
+/// way: recover mode (a sloppy feed still yields its items), no network, no entity substitution,
+/// no DTD loading, default size limits, and a DOCTYPE stripped before libxml2 sees the bytes.
+public enum XMLReader {
+    /// Parses a document into a Sendable tree. `fallbackEncoding` (e.g. the HTTP charset) is
+    /// used only when neither a BOM nor the XML declaration names one and the bytes are not
+    /// UTF-8. Thread-safe: errors are collected per parse, not through global handlers.
+    public static func parse(
+        _ data: Data, fallbackEncoding: String? = nil, limits: XMLLimits = XMLLimits()
+    ) throws(XMLReadError) -> XMLDocumentTree {
+        guard !data.isEmpty else { throw .empty }
+        guard data.count <= limits.maxBytes, data.count < Int(Int32.max) else {
+            throw .tooLarge(bytes: data.count, limit: min(limits.maxBytes, Int(Int32.max)))
+        }
+        _ = libxmlInitialized
+        var decision = CharsetSniffer.decide(data, fallback: fallbackEncoding, isKnown: encodingIsSupported)
+        var prepass = XMLRepair()
+        let bytes = prepass.run(decision.bytes)
+        decision.bytes = []
+        var warnings = decision.warnings + prepass.warnings
+
+        let sink = ErrorSink()
+        guard let ctxt = xmlNewParserCtxt() else { throw .noRootElement(warnings: ["libxml2 out of memory"]) }
+        defer { xmlFreeParserCtxt(ctxt) }
+        frenemy_xml_silence_generic_errors()
+        ctxt.pointee._private = Unmanaged.passUnretained(sink).toOpaque()
+        ctxt.pointee.sax.pointee.serror = { userData, error in
+            guard let userData, let error else { return }
+            let parser = userData.assumingMemoryBound(to: xmlParserCtxt.self)
+            guard let priv = parser.pointee._private else { return }
+            Unmanaged<ErrorSink>.fromOpaque(priv).takeUnretainedValue().record(error.pointee)
+        }
+        let options =
+            XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue
+            | XML_PARSE_IGNORE_ENC.rawValue | XML_PARSE_NOXINCNODE.rawValue
+        // The handler reaches `sink` through an unretained pointer: keep it alive meanwhile.
+        let doc = withExtendedLifetime(sink) {
+            bytes.withUnsafeBufferPointer { buf -> xmlDocPtr? in
+                guard let base = buf.baseAddress, !buf.isEmpty else { return nil }
+                return base.withMemoryRebound(to: CChar.self, capacity: buf.count) {
+                    xmlCtxtReadMemory(ctxt, $0, Int32(buf.count), nil, decision.encoding, Int32(bitPattern: options))
+                }
+            }
+        }
+        defer { if let doc { xmlFreeDoc(doc) } }
+        warnings += sink.summary()
+        guard let doc, let rootNode = xmlDocGetRootElement(doc) else { throw .noRootElement(warnings: warnings) }
+        var converter = TreeConverter(limits: limits)
+        let root = converter.element(rootNode, depth: 1)
+        warnings += converter.warnings
+        return XMLDocumentTree(root: root, encoding: decision.encoding, warnings: warnings)
+    }
+
+    /// Whether libxml2 (through iconv) can read this charset.
+    static func encodingIsSupported(_ name: String) -> Bool {
+        _ = libxmlInitialized
+        guard let handler = xmlFindCharEncodingHandler(name) else { return false }
+        xmlCharEncCloseFunc(handler)
+        return true
+    }
+}
+
+/// libxml2 wants one initialization per process before threads use it.
+private let libxmlInitialized: Void = xmlInitParser()
+
+/// Collects one parse's libxml2 errors (capped) as readable warnings.
+private final class ErrorSink {
+    private(set) var messages: [String] = []
+    private var dropped = 0
+    static let cap = 20
+
+    func record(_ error: xmlError) {
+        guard messages.count < Self.cap else {
+            dropped += 1
+            return
+        }
+        var text = error.message.map { String(cString: $0) } ?? "XML error \(error.code)"
+        text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        messages.append("XML line \(error.line): \(text)")
+    }
+
+    func summary() -> [String] {
+        dropped > 0 ? messages + ["\(dropped) more XML errors"] : messages
+    }
+}
+
+/// Copies libxml2's tree into Swift values within the depth and node bounds.
+private struct TreeConverter {
+    let limits: XMLLimits
+    var nodes = 0
+    var warnings: [String] = []
+    var depthExceeded = false
+    var nodesExceeded = false
+
+    init(limits: XMLLimits) { self.limits = limits }
+
+    mutating func element(_ node: xmlNodePtr, depth: Int) -> XElement {
+        nodes += 1
+        var e = XElement(name: Self.string(node.pointee.name) ?? "")
+        e.namespace = node.pointee.ns.flatMap { Self.string($0.pointee.href) }
+        var attr = node.pointee.properties
+        while let a = attr {
+            let value = Self.text(of: a.pointee.children)
+            e.attributes.append(
+                XAttribute(
+                    name: Self.string(a.pointee.name) ?? "",
+                    namespace: a.pointee.ns.flatMap { Self.string($0.pointee.href) },
+                    value: value))
+            attr = a.pointee.next
+        }
+        var child = node.pointee.children
+        var pendingText = ""
+        while let c = child {
+            defer { child = c.pointee.next }
+            switch c.pointee.type {
+            case XML_ELEMENT_NODE:
+                if depth >= limits.maxDepth {
+                    if !depthExceeded { warnings.append("elements nested deeper than \(limits.maxDepth) dropped") }
+                    depthExceeded = true
+                    continue
+                }
+                if nodes >= limits.maxNodes {
+                    if !nodesExceeded { warnings.append("document truncated at \(limits.maxNodes) elements") }
+                    nodesExceeded = true
+                    continue
+                }
+                if !pendingText.isEmpty {
+                    e.children.append(.text(pendingText))
+                    pendingText = ""
+                }
+                e.children.append(.element(element(c, depth: depth + 1)))
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                if let t = Self.string(c.pointee.content) { pendingText += t }
+            case XML_ENTITY_REF_NODE:
+                // Never expanded; HTML names are decoded, anything else is dropped.
+                if let name = Self.string(c.pointee.name), let scalars = HTMLEntities.scalars(named: name) {
+                    pendingText.unicodeScalars.append(contentsOf: scalars)
+                }
+            default:
+                break
+            }
+        }
+        if !pendingText.isEmpty { e.children.append(.text(pendingText)) }
+        return e
+    }
+
+    static func text(of first: xmlNodePtr?) -> String {
+        var out = ""
+        var node = first
+        while let n = node {
+            if n.pointee.type == XML_TEXT_NODE, let t = string(n.pointee.content) { out += t }
+            node = n.pointee.next
+        }
+        return out
+    }
+
+    static func string(_ p: UnsafePointer<xmlChar>?) -> String? {
+        guard let p else { return nil }
+        return String(cString: p)
+    }
+
+    static func string(_ p: UnsafeMutablePointer<xmlChar>?) -> String? {
+        guard let p else { return nil }
+        return String(cString: p)
+    }
+}

@@ -1,0 +1,290 @@
+import TextNormalizer
+
+/// A byte-level repair pass run before libxml2 sees a document (any ASCII-compatible encoding).
+/// libxml2's recover mode keeps going after an error but often nests the rest of the document
+/// one level too deep (a stray `</title>` closes an unclosed `<b>` instead), which would turn
+/// a sloppy feed's items into one another's children. So this pass:
+/// - removes the DOCTYPE, so no entity is ever declared: billion-laughs and XXE documents lose
+///   their weapons before a parser exists;
+/// - rewrites HTML named references (`&nbsp;`, `&eacute;`), which XML does not define and
+///   libxml2 would drop, into numeric references, and escapes bare `&` and unknown names so they
+///   survive as literal text, as in a browser; a `<` that starts no tag becomes `&lt;`;
+/// - balances tags: an end tag closes every element opened since its start tag, an end tag
+///   with no open start tag is dropped, a new `item`/`entry` closes an unclosed one, and the end
+///   of input closes whatever is still open;
+/// - drops C0 control bytes that XML forbids and that stop libxml2 even in recover mode.
+/// Comments, CDATA sections and processing instructions are copied as they are.
+struct XMLRepair {
+    var warnings: [String] = []
+    private var repairedTags = 0
+
+    static let xmlPredefined: Set<String> = ["amp", "lt", "gt", "quot", "apos"]
+
+    mutating func run(_ input: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count + input.count / 32 + 64)
+        input.withUnsafeBufferPointer { b in
+            let n = b.count
+            var i = 0
+            // Whitespace before the XML declaration makes libxml2 reject the declaration.
+            while i < n, b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0A || b[i] == 0x0D { i += 1 }
+            var open: [Range<Int>] = []
+            while i < n {
+                let c = b[i]
+                if c == UInt8(ascii: "<") {
+                    i = markup(b, at: i, open: &open, into: &out)
+                } else if c == UInt8(ascii: "&") {
+                    i = reference(b, at: i, into: &out)
+                } else if c < 0x20 && c != 0x09 && c != 0x0A && c != 0x0D {
+                    i += 1
+                } else {
+                    var j = i + 1
+                    while j < n, Self.isPlain(b[j]) { j += 1 }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<j]))
+                    i = j
+                }
+            }
+            if !open.isEmpty { repairedTags += open.count }
+            for r in open.reversed() { emitEndTag(b, r, into: &out) }
+        }
+        if repairedTags > 0 { warnings.append("repaired \(repairedTags) unclosed or mismatched tags") }
+        return out
+    }
+
+    @inline(__always)
+    static func isPlain(_ c: UInt8) -> Bool {
+        c != UInt8(ascii: "<") && c != UInt8(ascii: "&") && (c >= 0x20 || c == 0x09 || c == 0x0A || c == 0x0D)
+    }
+
+    /// Handles everything that starts with `<`; returns the index after it.
+    private mutating func markup(
+        _ b: UnsafeBufferPointer<UInt8>, at i: Int, open: inout [Range<Int>], into out: inout [UInt8]
+    ) -> Int {
+        let n = b.count
+        guard i + 1 < n else {
+            out.append(contentsOf: Array("&lt;".utf8))
+            return n
+        }
+        let next = b[i + 1]
+        if has(b, i, "<!--") { return copyThrough(b, from: i, skip: 4, terminator: "-->", into: &out) }
+        if has(b, i, "<![CDATA[") { return copyThrough(b, from: i, skip: 9, terminator: "]]>", into: &out) }
+        if next == UInt8(ascii: "?") { return copyThrough(b, from: i, skip: 2, terminator: "?>", into: &out) }
+        if next == UInt8(ascii: "!") {
+            // DOCTYPE (and any other declaration): dropped with its internal subset.
+            let end = declarationEnd(b, from: i + 2)
+            let decl = String(decoding: UnsafeBufferPointer(rebasing: b[i..<end]), as: UTF8.self)
+            if decl.contains("<!ENTITY") {
+                warnings.append("DOCTYPE with entity declarations ignored (entities are never expanded)")
+            }
+            return end
+        }
+        if next == UInt8(ascii: "/") {
+            let nameStart = i + 2
+            var j = nameStart
+            while j < n, Self.isNameByte(b[j]) { j += 1 }
+            guard j > nameStart else {
+                out.append(contentsOf: Array("&lt;".utf8))
+                return i + 1
+            }
+            let end = tagEnd(b, from: j, copyInto: nil)
+            let name = nameStart..<j
+            if let depth = open.lastIndex(where: { same(b, $0, name) }) {
+                if depth < open.count - 1 { repairedTags += open.count - 1 - depth }
+                while open.count > depth + 1, let r = open.popLast() { emitEndTag(b, r, into: &out) }
+                open.removeLast()
+                emitEndTag(b, name, into: &out)
+            } else {
+                repairedTags += 1  // an end tag nothing opened: dropped
+            }
+            return end
+        }
+        guard Self.isNameStart(next) else {
+            out.append(contentsOf: Array("&lt;".utf8))
+            return i + 1
+        }
+        var j = i + 1
+        while j < n, Self.isNameByte(b[j]) { j += 1 }
+        let name = (i + 1)..<j
+        let scanEnd = tagEnd(b, from: j, copyInto: nil)
+        let emptyElement = scanEnd >= 2 && b[scanEnd - 1] == UInt8(ascii: ">") && b[scanEnd - 2] == UInt8(ascii: "/")
+        if !emptyElement, isRepeatable(b, name), let depth = open.lastIndex(where: { same(b, $0, name) }) {
+            // A new item while one is still open: the old one was never closed.
+            repairedTags += open.count - depth
+            while open.count > depth, let r = open.popLast() { emitEndTag(b, r, into: &out) }
+        }
+        out.append(UInt8(ascii: "<"))
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: b[name]))
+        let before = out.count
+        let end = tagEnd(b, from: j, copyInto: &out)
+        if out.count == before || out[out.count - 1] != UInt8(ascii: ">") { out.append(UInt8(ascii: ">")) }
+        let selfClosing = out.count >= 2 && out[out.count - 2] == UInt8(ascii: "/")
+        if !selfClosing { open.append(name) }
+        return end
+    }
+
+    /// Scans a tag's remainder up to `>` outside quotes, copying it (with `&` and `<` fixed in
+    /// attribute values) when asked. Returns the index after `>`.
+    private func tagEnd(_ b: UnsafeBufferPointer<UInt8>, from: Int, copyInto out: UnsafeMutablePointer<[UInt8]>?) -> Int
+    {
+        var quote: UInt8 = 0
+        var i = from
+        while i < b.count {
+            let c = b[i]
+            if quote == 0 && c == UInt8(ascii: ">") {
+                out?.pointee.append(c)
+                return i + 1
+            }
+            if quote == 0 && c == UInt8(ascii: "<") {
+                return i  // a tag cut short by the next one
+            }
+            if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
+                if quote == 0 { quote = c } else if quote == c { quote = 0 }
+                out?.pointee.append(c)
+            } else if let out, c == UInt8(ascii: "&") {
+                i = reference(b, at: i, into: &out.pointee)
+                continue
+            } else if c == UInt8(ascii: "<") {
+                out?.pointee.append(contentsOf: Array("&lt;".utf8))
+            } else if c >= 0x20 || c == 0x09 || c == 0x0A || c == 0x0D {
+                out?.pointee.append(c)
+            }
+            i += 1
+        }
+        return b.count
+    }
+
+    /// Copies a reference, rewriting it when XML would not understand it.
+    func reference(_ b: UnsafeBufferPointer<UInt8>, at start: Int, into out: inout [UInt8]) -> Int {
+        let n = b.count
+        var i = start + 1
+        if i < n, b[i] == UInt8(ascii: "#") {
+            i += 1
+            let hex = i < n && (b[i] == UInt8(ascii: "x") || b[i] == UInt8(ascii: "X"))
+            if hex { i += 1 }
+            let digitsStart = i
+            while i < n, isDigit(b[i], hex: hex) { i += 1 }
+            if i > digitsStart, i < n, b[i] == UInt8(ascii: ";") {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start...i]))
+                return i + 1
+            }
+            out.append(contentsOf: Array("&amp;".utf8))
+            return start + 1
+        }
+        while i < n, i - start < 64, Self.isNameByte(b[i]) { i += 1 }
+        if i > start + 1, i < n, b[i] == UInt8(ascii: ";") {
+            let name = String(decoding: UnsafeBufferPointer(rebasing: b[(start + 1)..<i]), as: UTF8.self)
+            if Self.xmlPredefined.contains(name) {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start...i]))
+                return i + 1
+            }
+            if let scalars = HTMLEntities.scalars(named: name) {
+                for s in scalars { out.append(contentsOf: Array("&#x\(String(s.value, radix: 16));".utf8)) }
+                return i + 1
+            }
+        }
+        out.append(contentsOf: Array("&amp;".utf8))
+        return start + 1
+    }
+
+    /// Copies from `from` through the terminator (or to the end), minus control bytes.
+    func copyThrough(
+        _ b: UnsafeBufferPointer<UInt8>, from: Int, skip: Int, terminator: StaticString, into out: inout [UInt8]
+    ) -> Int {
+        let end = find(b, from: from + skip, terminator).map { $0 + terminator.utf8CodeUnitCount } ?? b.count
+        var k = from
+        while k < end {
+            var j = k
+            while j < end, b[j] >= 0x20 || b[j] == 0x09 || b[j] == 0x0A || b[j] == 0x0D { j += 1 }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[k..<j]))
+            k = j + 1  // skips the control byte that ended the run
+        }
+        return end
+    }
+
+    /// End of a `<!...>` declaration, honouring quotes, comments and an internal subset.
+    func declarationEnd(_ b: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        var i = from
+        var depth = 0
+        var quote: UInt8 = 0
+        while i < b.count {
+            let c = b[i]
+            if quote != 0 {
+                if c == quote { quote = 0 }
+            } else if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
+                quote = c
+            } else if has(b, i, "<!--") {
+                i = (find(b, from: i + 4, "-->") ?? b.count) + 2
+            } else if c == UInt8(ascii: "[") {
+                depth += 1
+            } else if c == UInt8(ascii: "]") {
+                depth = max(0, depth - 1)
+            } else if c == UInt8(ascii: ">") && depth == 0 {
+                return i + 1
+            }
+            i += 1
+        }
+        return b.count
+    }
+
+    func emitEndTag(_ b: UnsafeBufferPointer<UInt8>, _ name: Range<Int>, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "<"))
+        out.append(UInt8(ascii: "/"))
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: b[name]))
+        out.append(UInt8(ascii: ">"))
+    }
+
+    /// Feed elements that are siblings, never nested: `item`, `entry` (with any prefix).
+    func isRepeatable(_ b: UnsafeBufferPointer<UInt8>, _ name: Range<Int>) -> Bool {
+        func endsWith(_ suffix: StaticString) -> Bool {
+            let len = suffix.utf8CodeUnitCount
+            guard name.count >= len else { return false }
+            let start = name.upperBound - len
+            guard start == name.lowerBound || b[start - 1] == UInt8(ascii: ":") else { return false }
+            return has(b, start, suffix)
+        }
+        return endsWith("item") || endsWith("entry")
+    }
+
+    func same(_ b: UnsafeBufferPointer<UInt8>, _ x: Range<Int>, _ y: Range<Int>) -> Bool {
+        guard x.count == y.count else { return false }
+        var i = x.lowerBound
+        var j = y.lowerBound
+        while i < x.upperBound {
+            if b[i] != b[j] { return false }
+            i += 1
+            j += 1
+        }
+        return true
+    }
+
+    func has(_ b: UnsafeBufferPointer<UInt8>, _ at: Int, _ prefix: StaticString) -> Bool {
+        let len = prefix.utf8CodeUnitCount
+        guard at + len <= b.count else { return false }
+        let p = prefix.utf8Start
+        for k in 0..<len where b[at + k] != p[k] { return false }
+        return true
+    }
+
+    func find(_ b: UnsafeBufferPointer<UInt8>, from: Int, _ needle: StaticString) -> Int? {
+        let first = needle.utf8Start[0]
+        var i = from
+        while i < b.count {
+            if b[i] == first, has(b, i, needle) { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    func isDigit(_ c: UInt8, hex: Bool) -> Bool {
+        (c >= 0x30 && c <= 0x39) || (hex && ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66))
+    }
+
+    static func isNameStart(_ c: UInt8) -> Bool {
+        ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A) || c == 0x5F || c == 0x3A || c >= 0x80
+    }
+
+    static func isNameByte(_ c: UInt8) -> Bool {
+        (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A) || c == 0x5F || c == 0x2D
+            || c == 0x2E || c == 0x3A || c >= 0x80
+    }
+}

@@ -1,1 +1,0 @@
-// XMLTree: module placeholder, replaced as the module is written.

@@ -1,0 +1,89 @@
+import FeedParser
+import Foundation
+import FrenemyModel
+import XCTest
+
+final class AtomJSONTests: XCTestCase {
+    func testAtom10() throws {
+        let feed = try Fixture.parse("atom10.xml", url: "https://fetched.example.com/atom")
+        XCTAssertEqual(feed.format, .atom)
+        XCTAssertEqual(feed.feed.title, "Atom & Eve")
+        XCTAssertEqual(feed.feed.description, "A blog")
+        XCTAssertEqual(feed.feed.link, "https://atom.example.com/blog/")
+        XCTAssertEqual(feed.feed.language, "en")
+        XCTAssertEqual(feed.feed.updated, Fixture.utc(2024, 6, 3, 12))
+        XCTAssertEqual(feed.items.count, 2)
+
+        let e = feed.items[0]
+        XCTAssertEqual(e.id, "urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a")
+        XCTAssertEqual(e.title, "Vendor signs with competitor")
+        XCTAssertEqual(
+            e.link, "https://atom.example.com/blog/2024/06/vendor-signs", "alternate link, not the enclosure")
+        XCTAssertEqual(e.published?.timeIntervalSince1970, Fixture.utc(2024, 6, 3, 13, 30).timeIntervalSince1970 + 0.25)
+        XCTAssertEqual(e.updated, Fixture.utc(2024, 6, 3, 10))
+        XCTAssertEqual(e.authors, ["Alice Author"])
+        XCTAssertEqual(e.categories, ["Deals"])
+        XCTAssertEqual(e.summary, "Plain <text> summary, not HTML", "type=text is not parsed as HTML")
+        XCTAssertEqual(e.content, "First paragraph.\nSecond paragraph.")
+
+        let second = feed.items[1]
+        XCTAssertEqual(second.link, "https://elsewhere.example.org/x/y.html", "entry xml:base wins")
+        XCTAssertEqual(second.content, "HTML & entities")
+        XCTAssertEqual(second.id, "https://elsewhere.example.org/x/y.html", "no id: the link")
+        XCTAssertNil(second.published)
+    }
+
+    func testAtom03() throws {
+        let feed = try Fixture.parse("atom03.xml")
+        XCTAssertEqual(feed.format, .atom)
+        XCTAssertEqual(feed.feed.updated, Fixture.utc(2004, 6, 3, 12))
+        let e = try XCTUnwrap(feed.items.first)
+        XCTAssertEqual(e.id, "tag:old.example.com,2004:1")
+        XCTAssertEqual(e.published, Fixture.utc(2004, 6, 3, 13))
+        XCTAssertEqual(e.updated, Fixture.utc(2004, 6, 3, 9))
+        XCTAssertEqual(e.content, "Escaped HTML")
+        XCTAssertEqual(e.link, "https://old.example.com/1")
+    }
+
+    func testJSONFeed10() throws {
+        let feed = try Fixture.parse("jsonfeed10.json")
+        XCTAssertEqual(feed.format, .jsonFeed)
+        XCTAssertEqual(feed.feed.title, "JSON One")
+        XCTAssertEqual(feed.feed.link, "https://json.example.com/")
+        XCTAssertEqual(feed.items.count, 2)
+        let a = feed.items[0]
+        XCTAssertEqual(a.id, "1001", "numeric ids are accepted")
+        XCTAssertEqual(a.link, "https://json.example.com/posts/1001")
+        XCTAssertEqual(a.content, "Scale AI & Meta sign a deal.")
+        XCTAssertEqual(a.published, Fixture.utc(2024, 6, 3, 16))
+        XCTAssertEqual(a.authors, ["Old Style Author"])
+        XCTAssertEqual(a.categories, ["deals", "ai"])
+        let b = feed.items[1]
+        XCTAssertEqual(b.id, "text-only")
+        XCTAssertEqual(b.title, "")
+        XCTAssertEqual(b.content, "Plain text only.\nSecond line.")
+        XCTAssertNil(b.published)
+        XCTAssertTrue(feed.warnings.contains { $0.contains("not a date") })
+    }
+
+    func testJSONFeed11() throws {
+        let feed = try Fixture.parse("jsonfeed11.json")
+        XCTAssertEqual(feed.format, .jsonFeed)
+        XCTAssertEqual(feed.feed.language, "en-GB")
+        let a = try XCTUnwrap(feed.items.first)
+        XCTAssertEqual(a.authors, ["First", "Second"])
+        XCTAssertEqual(a.summary, "A short summary")
+        XCTAssertEqual(a.content, "Body text")
+        XCTAssertEqual(a.updated, Fixture.utc(2024, 6, 4, 10))
+        XCTAssertNil(a.published)
+    }
+
+    func testJSONErrorsAreTyped() {
+        XCTAssertThrowsError(try FeedParser.parse(Data("{\"version\": ".utf8))) { error in
+            guard case FeedParseError.invalidJSON = error else { return XCTFail("\(error)") }
+        }
+        XCTAssertThrowsError(try FeedParser.parse(Data("{\"title\": \"no version\"}".utf8))) { error in
+            guard case FeedParseError.notAFeed = error else { return XCTFail("\(error)") }
+        }
+    }
+}

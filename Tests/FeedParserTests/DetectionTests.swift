@@ -1,0 +1,43 @@
+import FeedParser
+import Foundation
+import FrenemyModel
+import XCTest
+
+final class DetectionTests: XCTestCase {
+    func testFormatComesFromTheBytes() throws {
+        XCTAssertEqual(
+            try Fixture.parse("bom-whitespace.xml").format, .atom, "BOM and whitespace before the declaration")
+        XCTAssertEqual(try Fixture.parse("bom-whitespace.xml").items.first?.title, "With BOM")
+        XCTAssertEqual(try Fixture.parse("rss2.xml").format, .rss, "comment and PI before the root")
+        XCTAssertEqual(
+            try FeedParser.parse(Data("\n  {\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[]}".utf8))
+                .format, .jsonFeed)
+    }
+
+    func testEmptyAndNonFeedsAreClearErrors() {
+        XCTAssertThrowsError(try FeedParser.parse(Data())) { XCTAssertEqual($0 as? FeedParseError, .empty) }
+        XCTAssertThrowsError(try FeedParser.parse(Data("   \n ".utf8))) {
+            XCTAssertEqual($0 as? FeedParseError, .empty)
+        }
+        XCTAssertThrowsError(try Fixture.parse("html-page.html")) { error in
+            guard case FeedParseError.notAFeed(let reason) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(reason.contains("HTML"), reason)
+        }
+        XCTAssertThrowsError(try Fixture.parse("other-xml.xml")) { error in
+            guard case FeedParseError.notAFeed(let reason) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(reason.contains("<svg>"), reason)
+        }
+        XCTAssertThrowsError(try FeedParser.parse(Data("Service unavailable".utf8))) { error in
+            guard case FeedParseError.notAFeed = error else { return XCTFail("\(error)") }
+        }
+    }
+
+    func testParsedFeedEncodesToTheCLIShape() throws {
+        let feed = try Fixture.parse("rss2.xml")
+        let json = try XCTUnwrap(String(data: JSONEncoder.frenemy.encode(feed), encoding: .utf8))
+        XCTAssertTrue(json.contains("\"format\":\"rss\""), json)
+        XCTAssertTrue(json.contains("\"published\":\"2024-06-03T07:00:00"), json)
+        XCTAssertTrue(json.contains("\"ttlMinutes\":15"), json)
+        XCTAssertTrue(json.contains("\"warnings\":["), json)
+    }
+}
