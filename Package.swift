@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "HTTPClient", dependencies: ["CCurl"], path: "Sources/fetch/HTTPClient", swiftSettings: strict),
         // Pure: per-type URLs, body parsing and post-processing, politeness facts; I/O only in DirectorySpool.
         .target(
-            name: "SourceAdapters", dependencies: ["FrenemyModel", "FeedParser"], path: "Sources/fetch/SourceAdapters",
+            name: "SourceAdapters", dependencies: ["FrenemyModel", "FeedParser", "TextNormalizer"], path: "Sources/fetch/SourceAdapters",
             swiftSettings: strict),
         .target(name: "Systemd", dependencies: ["CSystemd"], path: "Sources/notify/Systemd", swiftSettings: strict),
         .target(name: "Store", dependencies: ["CSQLite", "FrenemyModel"], path: "Sources/store/Store", swiftSettings: strict),
