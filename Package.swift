@@ -52,9 +52,9 @@ let package = Package(
 
         // Edges that do I/O, each behind a small protocol.
         .target(name: "HTTPClient", dependencies: ["CCurl"], path: "Sources/fetch/HTTPClient", swiftSettings: strict),
-        // Pure: per-type URLs, response post-processing and politeness facts; I/O only in DirectorySpool.
+        // Pure: per-type URLs, body parsing and post-processing, politeness facts; I/O only in DirectorySpool.
         .target(
-            name: "SourceAdapters", dependencies: ["FrenemyModel"], path: "Sources/fetch/SourceAdapters",
+            name: "SourceAdapters", dependencies: ["FrenemyModel", "FeedParser", "TextNormalizer"], path: "Sources/fetch/SourceAdapters",
             swiftSettings: strict),
         .target(name: "Systemd", dependencies: ["CSystemd"], path: "Sources/notify/Systemd", swiftSettings: strict),
         .target(name: "Store", dependencies: ["CSQLite", "FrenemyModel"], path: "Sources/store/Store", swiftSettings: strict),
@@ -110,7 +110,7 @@ let package = Package(
         .testTarget(
             name: "FrenemyConfigTests", dependencies: ["FrenemyConfig", "SourceAdapters"], path: "Tests/FrenemyConfigTests"),
         .testTarget(
-            name: "SourceAdaptersTests", dependencies: ["SourceAdapters", "FrenemyModel"],
+            name: "SourceAdaptersTests", dependencies: ["SourceAdapters", "FrenemyModel", "FeedParser"],
             path: "Tests/SourceAdaptersTests", resources: [.copy("Fixtures")]),
         .testTarget(
             name: "HTTPClientTests", dependencies: ["HTTPClient"], path: "Tests/HTTPClientTests",

@@ -121,6 +121,14 @@ final class SourceTypeTests: XCTestCase {
         XCTAssertEqual(plan.warnings.count, 1, "two queries 5s apart exceed a 6s interval")
         XCTAssertTrue(plan.warnings.first?.contains("source 'pairs'") ?? false, "\(plan.warnings)")
         XCTAssertEqual(config.sources[2].requestPlan().urls, [])
+        let news = try XCTUnwrap(
+            try sources(
+                "sources:\n  - name: n\n    type: google-news\n    watch_pairs: true\n    language: fr\n    country: FR\n"
+            )
+            .first)
+        XCTAssertEqual(
+            news.requestPlan(vendors: ["Scale AI"], competitors: ["Meta"]).urls,
+            ["https://news.google.com/rss/search?q=%22Scale%20AI%22%20%22Meta%22&hl=fr-FR&gl=FR&ceid=FR:fr"])
     }
 
     func testQueryIsRequiredUnlessWatchPairs() {

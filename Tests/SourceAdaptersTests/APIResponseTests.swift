@@ -75,7 +75,7 @@ final class APIResponseTests: XCTestCase {
         XCTAssertEqual(ask.published.map(RFC3339.string), "2025-11-26T10:00:00Z")
         XCTAssertEqual(
             ask.content,
-            "We use Scale AI for labelling. Now that Meta owns 49%, what are people doing? Asking for a friend & a"
+            "We use Scale AI for labelling. Now that Meta owns 49%, what are people doing?\nAsking for a friend & a"
                 + " lab's \"data\" team / ops.")
     }
 

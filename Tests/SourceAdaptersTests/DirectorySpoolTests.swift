@@ -88,7 +88,7 @@ final class DirectorySpoolTests: XCTestCase {
         let first = try feed.item(0)
         XCTAssertEqual(first.id, "intel-1")
         XCTAssertEqual(first.link, "https://intel.example/1")
-        XCTAssertEqual(first.summary, "A deal was signed.")
+        XCTAssertEqual(first.summary, "A deal\nwas signed.", "spaces folded, line breaks kept")
         XCTAssertEqual(first.published.map(RFC3339.string), "2025-11-26T09:00:00Z")
         XCTAssertEqual(first.authors, ["analyst"])
         XCTAssertEqual(try feed.item(1).id, "https://intel.example/2", "no id: the link")

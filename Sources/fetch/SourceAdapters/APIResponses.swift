@@ -1,5 +1,6 @@
 public import Foundation
 public import FrenemyModel
+import TextNormalizer
 
 /// Turns the JSON answers of the search APIs into the same `ParsedFeed` that feeds produce, so
 /// dedup, matching and `frenemyctl feed parse` never learn about GDELT or Algolia. Results use
@@ -24,7 +25,7 @@ public enum APIResponse {
                 feed.warnings.append("GDELT: article \(index + 1) has no url; skipped")
                 continue
             }
-            let title = string(article["title"]).map(PlainText.fold) ?? ""
+            let title = string(article["title"]).map { TextNormalizer.plainText(fromText: $0, singleLine: true) } ?? ""
             var item = FeedItem(id: url, title: title.isEmpty ? url : title, link: url)
             if let seen = string(article["seendate"]) {
                 item.published = gdeltDate(seen)
@@ -56,7 +57,7 @@ public enum APIResponse {
             }
             let page = "https://news.ycombinator.com/item?id=\(objectID)"
             let url = string(hit["url"]).flatMap { $0.isEmpty ? nil : $0 }
-            let title = string(hit["title"]).map(PlainText.fold) ?? ""
+            let title = string(hit["title"]).map { TextNormalizer.plainText(fromText: $0, singleLine: true) } ?? ""
             var item = FeedItem(id: page, title: title.isEmpty ? (url ?? page) : title, link: url ?? page)
             if let created = string(hit["created_at"]), let date = RFC3339.date(from: created) {
                 item.published = date
@@ -64,7 +65,7 @@ public enum APIResponse {
                 item.published = Date(timeIntervalSince1970: seconds)
             }
             if let text = string(hit["story_text"]) {
-                let plain = PlainText.fromHTML(text)
+                let plain = TextNormalizer.plainText(fromHTML: text)
                 if !plain.isEmpty { item.content = plain }
             }
             if let author = string(hit["author"]), !author.isEmpty { item.authors = [author] }
@@ -130,29 +131,17 @@ public enum APIResponse {
 
     /// The page's `<title>` and the start of its text, enough for an operator to see what happened.
     private static func htmlGist(_ html: String) -> String {
-        var body = html
         if let titleStart = html.range(of: "<title>", options: .caseInsensitive),
             let titleEnd = html.range(
                 of: "</title>", options: .caseInsensitive, range: titleStart.upperBound..<html.endIndex)
         {
-            let title = PlainText.fromHTML(String(html[titleStart.upperBound..<titleEnd.lowerBound]))
-            body = String(html[titleEnd.upperBound...])
-            let rest = PlainText.excerpt(PlainText.fromHTML(stripScripts(body)), limit: 120)
+            let title = TextNormalizer.plainText(
+                fromHTML: String(html[titleStart.upperBound..<titleEnd.lowerBound]), singleLine: true)
+            let body = TextNormalizer.plainText(fromHTML: String(html[titleEnd.upperBound...]), singleLine: true)
+            let rest = PlainText.excerpt(body, limit: 120)
             return rest.isEmpty ? "\"\(title)\"" : "\"\(title)\": \(rest)"
         }
-        return PlainText.excerpt(PlainText.fromHTML(stripScripts(body)))
-    }
-
-    private static func stripScripts(_ html: String) -> String {
-        var out = html
-        for tag in ["script", "style"] {
-            while let open = out.range(of: "<\(tag)", options: .caseInsensitive),
-                let close = out.range(of: "</\(tag)>", options: .caseInsensitive, range: open.upperBound..<out.endIndex)
-            {
-                out.removeSubrange(open.lowerBound..<close.upperBound)
-            }
-        }
-        return out
+        return PlainText.excerpt(TextNormalizer.plainText(fromHTML: html, singleLine: true))
     }
 
     static func string(_ value: Any?) -> String? {

@@ -162,8 +162,8 @@ public enum EDGAR {
     /// 1.01 Entry into a Material Definitive Agreement; 9.01 Financial Statements and
     /// Exhibits.", to each filing's summary, so a rule like "vendor + Material Definitive
     /// Agreement within a sentence" can fire on a filing (the item's own text often names
-    /// neither). Adds "8-K Item 1.01"-style categories for exact filtering and the filer as the
-    /// author. The filer comes from the entry title of the current-filings feed ("8-K - Name
+    /// neither). Adds "8-K Item 1.01"-style categories for exact filtering and makes the filer
+    /// the only author (replacing EDGAR's "Webmaster"). The filer comes from the entry title of the current-filings feed ("8-K - Name
     /// (0001234567) (Filer)") or from the feed title of a per-company feed ("NAME  (0001234567)").
     /// EDGAR writes many names in capitals ("META PLATFORMS, INC."), which the case-sensitive
     /// matching of capitalised aliases would miss, so those are title-cased (`displayName`).
@@ -186,7 +186,8 @@ public enum EDGAR {
                     item.categories.append("8-K Item \(number)")
                 }
             }
-            if item.authors.isEmpty, let company { item.authors = [company] }
+            // EDGAR's only Atom author is its webmaster, which feed parsers pass on to every entry.
+            if let company { item.authors = [company] }
             return item
         }
         return out

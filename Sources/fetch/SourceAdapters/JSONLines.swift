@@ -1,5 +1,6 @@
 public import Foundation
 public import FrenemyModel
+import TextNormalizer
 
 extension DirectorySpool {
     /// Whether a spooled file holds JSON lines (one item object per line) rather than a feed
@@ -17,8 +18,9 @@ extension DirectorySpool {
 
     /// Parses JSON lines: each non-blank line one object with `title` (required), `link` or
     /// `url`, and optional `id`, `summary`, `content`, `published`/`updated` (RFC 3339 text or
-    /// Unix seconds), `authors`/`author`, `categories`. Text is whitespace-folded, not
-    /// HTML-stripped: tools that push items send plain text. A line that is not an item is
+    /// Unix seconds), `authors`/`author`, `categories`. Text is cleaned as plain text
+    /// (whitespace folded, control characters dropped), not HTML-stripped: tools that push
+    /// items send plain text. A line that is not an item is
     /// skipped with a warning naming its line number, so one broken record does not lose the
     /// rest of the file; a bad date only loses the date (the item stays, dated absent).
     public static func parseJSONLines(_ data: Data) -> ParsedFeed {
@@ -48,7 +50,7 @@ extension DirectorySpool {
             problems.append("no 'title' text")
             return nil
         }
-        let title = PlainText.fold(rawTitle)
+        let title = TextNormalizer.plainText(fromText: rawTitle, singleLine: true)
         guard !title.isEmpty else {
             problems.append("'title' is empty")
             return nil
@@ -58,8 +60,8 @@ extension DirectorySpool {
             problems.append("link '\(PlainText.excerpt(link, limit: 60))' is not an absolute URL")
             return nil
         }
-        let summary = (object["summary"] as? String).map(PlainText.fold)
-        let content = (object["content"] as? String).map(PlainText.fold)
+        let summary = (object["summary"] as? String).map { TextNormalizer.plainText(fromText: $0) }
+        let content = (object["content"] as? String).map { TextNormalizer.plainText(fromText: $0) }
         var dates: [Date?] = []
         for key in ["published", "updated"] {
             guard let value = object[key], !(value is NSNull) else {

@@ -27,70 +27,14 @@ public struct SourceResponseError: Error, Sendable, Equatable, CustomStringConve
     public var description: String { message }
 }
 
-/// Small text helpers shared by the adapters. FeedParser does full normalization for feeds;
-/// the JSON APIs only carry short titles and occasional HTML snippets (HN `story_text`), so a
-/// compact tag stripper and entity decoder is enough here.
+/// Small helpers for ids and error messages; item text goes through TextNormalizer, like
+/// every feed's.
 enum PlainText {
-    /// Strips tags, decodes entities, turns block ends into spaces and folds whitespace.
-    static func fromHTML(_ html: String) -> String {
-        var out = ""
-        var inTag = false
-        for ch in html {
-            if inTag {
-                if ch == ">" {
-                    inTag = false
-                    out.append(" ")
-                }
-            } else if ch == "<" {
-                inTag = true
-            } else {
-                out.append(ch)
-            }
-        }
-        return fold(decodeEntities(out))
-    }
-
     /// Collapses runs of whitespace (and control characters) into single spaces.
     static func fold(_ text: String) -> String {
         text.split(whereSeparator: { ch in
             ch.isWhitespace || ch.unicodeScalars.contains { $0.properties.generalCategory == .control }
         }).joined(separator: " ")
-    }
-
-    private static let named: [String: String] = [
-        "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": " ", "ndash": "–", "mdash": "—",
-        "lsquo": "‘", "rsquo": "’", "ldquo": "“", "rdquo": "”", "hellip": "…",
-    ]
-
-    static func decodeEntities(_ text: String) -> String {
-        guard text.contains("&") else { return text }
-        var out = ""
-        var rest = Substring(text)
-        while let amp = rest.firstIndex(of: "&") {
-            out += rest[..<amp]
-            let after = rest[rest.index(after: amp)...]
-            if let semi = after.prefix(12).firstIndex(of: ";") {
-                let name = after[..<semi]
-                if let decoded = decode(entity: name) {
-                    out += decoded
-                    rest = after[after.index(after: semi)...]
-                    continue
-                }
-            }
-            out.append("&")
-            rest = after
-        }
-        return out + rest
-    }
-
-    private static func decode(entity name: Substring) -> String? {
-        if name.hasPrefix("#x") || name.hasPrefix("#X") {
-            return UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init).map { String(Character($0)) }
-        }
-        if name.hasPrefix("#") {
-            return UInt32(name.dropFirst(), radix: 10).flatMap(Unicode.Scalar.init).map { String(Character($0)) }
-        }
-        return named[String(name)]
     }
 
     /// A stable id for items without id or link: FNV-1a 64 of the text, hex. Not
