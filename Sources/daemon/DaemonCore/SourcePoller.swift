@@ -1,4 +1,3 @@
-import FeedParser
 import Foundation
 import FrenemyConfig
 import FrenemyModel
@@ -137,31 +136,19 @@ struct SourcePoller: Sendable {
         }
         outcome.bodyHash = hash
         do {
-            let feed = try decode(
+            let feed = try SourceAdapter.parseBody(
                 response.body, kind: source.kind, url: response.effectiveURL,
-                charset: Self.charset(response.headers["Content-Type"]))
+                httpCharset: Self.charset(response.headers["Content-Type"]))
             outcome.result = .fetched(feed)
             if let ttl = feed.feed.ttlMinutes {
                 outcome.freshness = max(outcome.freshness ?? 0, TimeInterval(ttl) * 60)
             }
         } catch {
             outcome.bodyHash = previous?.bodyHash
+            if error.isRateLimited { outcome.retryAfter = max(outcome.retryAfter ?? 0, 60) }
             outcome.result = .failed("\(url): \(error)")
         }
         return outcome
-    }
-
-    private func decode(_ body: Data, kind: SourceKind, url: String, charset: String?) throws -> ParsedFeed {
-        switch kind.bodyHandling {
-        case .apiJSON:
-            return try SourceAdapter.decodeJSON(body, kind: kind)
-        case .feedDocument, .spool:
-            do {
-                return SourceAdapter.postProcess(try FeedParser.parse(body, url: url, httpCharset: charset), kind: kind)
-            } catch {
-                throw PollError("not a feed: \(error)")
-            }
-        }
     }
 
     /// A spool folder: every settled file is parsed now; moving it aside happens after its
@@ -182,10 +169,7 @@ struct SourcePoller: Sendable {
         for file in files {
             do {
                 let data = try spool.contents(of: file, maxBytes: maxBodyBytes)
-                var feed =
-                    DirectorySpool.isJSONLines(file, data: data)
-                    ? DirectorySpool.parseJSONLines(data)
-                    : try FeedParser.parse(data, url: file.absoluteString)
+                var feed = try DirectorySpool.parseFile(file, data: data)
                 feed.warnings = feed.warnings.map { "\(file.lastPathComponent): \($0)" }
                 feeds.append(feed)
                 outcome.spooled.append(SpooledFile(url: file, failed: false))
@@ -216,11 +200,6 @@ struct SourcePoller: Sendable {
 struct SpooledFile: Sendable {
     var url: URL
     var failed: Bool
-}
-
-struct PollError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }
 
 /// Keeps the start of requests to one host at least `spacing` apart, across all sources: the
