@@ -32,29 +32,62 @@ struct AlertPipeline: Sendable {
                 message: match.message, source: source, itemID: item.id, itemTitle: item.title, itemURL: item.link,
                 itemPublished: item.published, bindings: match.bindings, explanation: match.compactExplanation,
                 evidence: try? JSONValue.from(match.explanation), createdAt: Date())
-            let deliveries: [NewDelivery]
-            do {
-                let payload = try WebhookPayload.make(alert: alert)
-                deliveries = notify.map {
-                    NewDelivery(
-                        sink: $0.name, webhookID: WebhookPayload.webhookID(alertID: alert.id, sink: $0.name),
-                        payload: payload)
-                }
-            } catch {
-                logger.error("cannot encode alert \(alert.id): \(error)")
-                continue
-            }
-            do {
-                let key = Self.itemKey(item, source: source)
-                guard try store.insertAlert(alert, itemKey: key, deliveries: deliveries) else { continue }
-            } catch {
-                logger.error("cannot store alert for \(item.id) (rule \(match.ruleID)): \(error)")
-                continue
-            }
+            guard store(alert, key: Self.itemKey(item, source: source), notify: notify) else { continue }
             raised += 1
             emit(alert)
         }
         return raised
+    }
+
+    /// Stores the alert with one queued delivery per notifier, in one transaction; false when
+    /// this rule already fired for this item (or the store failed, which is logged).
+    private func store(_ alert: Alert, key: String, notify: [NotifyConfig]) -> Bool {
+        do {
+            let payload = try WebhookPayload.make(alert: alert)
+            let deliveries = notify.map {
+                NewDelivery(
+                    sink: $0.name, webhookID: WebhookPayload.webhookID(alertID: alert.id, sink: $0.name),
+                    payload: payload)
+            }
+            return try store.insertAlert(alert, itemKey: key, deliveries: deliveries)
+        } catch {
+            logger.error("cannot store alert \(alert.id) for \(alert.itemID) (rule \(alert.ruleID)): \(error)")
+            return false
+        }
+    }
+
+    /// Kinds of alert the daemon raises about its own sources.
+    enum Trouble: String {
+        case failing = "frenemy.source-failing"
+        case silent = "frenemy.source-silent"
+        case recovered = "frenemy.source-recovered"
+
+        var title: String {
+            switch self {
+            case .failing: "A news source keeps failing"
+            case .silent: "A news source has gone quiet"
+            case .recovered: "A news source is healthy again"
+            }
+        }
+        var severity: Severity { self == .recovered ? .info : .high }
+    }
+
+    /// A source-health alert: stored (once per episode, by `key`), journaled with the trouble
+    /// MESSAGE_ID, and delivered to every notifier like any alert.
+    func raiseTrouble(_ kind: Trouble, source: String, key: String, message: String, notify: [NotifyConfig]) -> Bool {
+        let itemID = "\(kind.rawValue):\(source):\(key)"
+        let alert = Alert(
+            id: AlertID.make(), ruleID: kind.rawValue, ruleTitle: kind.title, severity: kind.severity,
+            message: message, source: source, itemID: itemID, itemTitle: message, itemURL: nil, itemPublished: nil,
+            bindings: [], explanation: kind.title, createdAt: Date())
+        guard store(alert, key: itemID, notify: notify) else { return false }
+        var fields = JournalFields.make(for: alert).filter { $0.0 != "MESSAGE_ID" }
+        fields.append(("MESSAGE_ID", MessageIDs.trouble))
+        let sentToJournal = output.journal && journal.send(fields)
+        if !sentToJournal || output.stderr {
+            StandardError.write(JournalFields.readableLine(for: alert) + "\n")
+        }
+        return true
     }
 
     /// The same story reached through two feeds is one item: the link identifies it when there

@@ -194,6 +194,7 @@ public actor Daemon {
                 metadata: ["source": "\(source.name)"])
             state.url = moved
         }
+        raised += checkHealth(&state, source: current, now: outcome.at)
         nextPoll[source.name] = state.nextPollAt ?? .distantFuture
         if state.failingSince == nil { failing.remove(source.name) } else { failing.insert(source.name) }
         do {
@@ -238,6 +239,7 @@ public actor Daemon {
     /// Records new items and raises alerts for them; returns how many alerts were raised.
     private func ingest(_ feed: ParsedFeed, source: String, state: inout SourceState) -> Int {
         var raised = 0
+        var fresh = 0
         for item in feed.items {
             let isNew: Bool
             do {
@@ -248,9 +250,45 @@ public actor Daemon {
                 continue
             }
             guard isNew else { continue }
+            fresh += 1
             raised += alerts.raise(for: item, source: source, rules: rules, notify: config.notify)
         }
+        if fresh > 0 { state.lastNewItemAt = Date() }
         return raised
+    }
+
+    /// Raises a source's trouble alert (failing or silent too long) once per episode, and a
+    /// recovery notice when it ends; both go through the normal alert path.
+    private func checkHealth(_ state: inout SourceState, source: SourceConfig, now: Date) -> Int {
+        let event = SourceHealth.event(
+            state: state, source: source, lastNewItem: state.lastNewItemAt, watchingSince: startedAt, now: now)
+        switch event {
+        case nil:
+            return 0
+        case .failing(let since, let error):
+            state.troubleRaisedAt = now
+            let raised = alerts.raiseTrouble(
+                .failing, source: source.name, key: "\(Int(since.timeIntervalSince1970))",
+                message:
+                    "source \(source.name) has been failing since \(RFC3339.string(from: since)) (\(state.consecutiveFailures) polls): \(error)",
+                notify: config.notify)
+            return raised ? 1 : 0
+        case .silent(let since):
+            state.troubleRaisedAt = now
+            let raised = alerts.raiseTrouble(
+                .silent, source: source.name, key: "\(Int(since.timeIntervalSince1970))",
+                message:
+                    "source \(source.name) has published nothing new since \(RFC3339.string(from: since)), longer than its expect_update of \(DurationText.format(source.expectUpdate ?? 0))",
+                notify: config.notify)
+            return raised ? 1 : 0
+        case .recovered(let troubleAt):
+            state.troubleRaisedAt = nil
+            let raised = alerts.raiseTrouble(
+                .recovered, source: source.name, key: "\(Int(troubleAt.timeIntervalSince1970))",
+                message: "source \(source.name) is healthy again (trouble reported \(RFC3339.string(from: troubleAt)))",
+                notify: config.notify)
+            return raised ? 1 : 0
+        }
     }
 
     private func statusLine(lastSource: String, raised: Int) -> String {
