@@ -1,7 +1,6 @@
 """Issue 4: a hostile feed server cannot crash, stall or bloat frenemyd.
 
-Marked `issue4` and left out of the default run (see pytest.ini) until that issue lands:
-`python3 -m pytest -q Tests/e2e -m issue4`.
+Marked `issue4`; part of the default run, or alone with `python3 -m pytest -q Tests/e2e -m issue4`.
 """
 
 from __future__ import annotations
