@@ -131,8 +131,8 @@ enum StableHash {
     }
 }
 
-/// Settles each item's id across the feed: guid, else link, else link+date, else a hash of the
-/// text. A guid or link that repeats inside one document is not trusted as identity (some
+/// Settles each item's id across the feed: guid, else canonical link, else link+date, else a
+/// hash of the text. A guid or link that repeats inside one document is not trusted as identity (some
 /// publishers give every item the same guid), and ids are made unique within the feed.
 enum Identity {
     static func assign(_ drafts: [ItemDraft], context: inout MapContext) -> [FeedItem] {
@@ -140,7 +140,7 @@ enum Identity {
         var linkCount: [String: Int] = [:]
         for d in drafts {
             if let g = d.guid { guidCount[g, default: 0] += 1 }
-            if let l = d.link { linkCount[l, default: 0] += 1 }
+            if let l = d.link { linkCount[LinkCanonicalizer.canonical(l), default: 0] += 1 }
         }
         for (g, n) in guidCount where n > 1 {
             context.warn(
@@ -152,8 +152,11 @@ enum Identity {
         for d in drafts {
             var chosen: String?
             if let g = d.guid, guidCount[g] == 1, !used.contains(g) { chosen = g }
-            if chosen == nil, let l = d.link, linkCount[l] == 1, !used.contains(l) { chosen = l }
-            if chosen == nil, let l = d.link, let p = d.published ?? d.updated {
+            // Links identify by their canonical form, so rotating tracking parameters or a
+            // fragment do not make the same story look new.
+            let link = d.link.map(LinkCanonicalizer.canonical)
+            if chosen == nil, let l = link, linkCount[l] == 1, !used.contains(l) { chosen = l }
+            if chosen == nil, let l = link, let p = d.published ?? d.updated {
                 let c = l + "#" + StableHash.utcStamp(p)
                 if !used.contains(c) { chosen = c }
             }
