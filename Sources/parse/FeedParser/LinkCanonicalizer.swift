@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// One story reached through two feeds should be one item. Publishers decorate links with
 /// tracking parameters, fragments and AMP variants, so the same article arrives under many
