@@ -7,7 +7,7 @@ public import Foundation
 /// `Retry-After` and `Expires` HTTP dates.
 public enum FeedDate {
     public static func parse(_ text: String) -> Date? {
-        let s = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let s = text.trimmedWS
         guard !s.isEmpty, s.utf8.count < 100 else { return nil }
         let bytes = Array(s.utf8)
         if bytes.count >= 8, bytes[0...3].allSatisfy(isDigit), bytes[4] == UInt8(ascii: "-") {
@@ -131,41 +131,34 @@ public enum FeedDate {
     /// Words, numbers, clock times and signed offsets; everything else separates them. A sign
     /// starts an offset only after the time ("03-Jun-2024" has no offsets).
     static func tokens(_ s: String) -> [String] {
-        let chars = Array(s)
+        let b = Array(s.utf8)
+        func isLetter(_ c: UInt8) -> Bool { ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A) || c >= 0x80 }
+        func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
         var out: [String] = []
         var sawTime = false
         var i = 0
-        while i < chars.count {
-            let c = chars[i]
-            if c == "+" || c == "-", sawTime, i + 1 < chars.count, chars[i + 1].isASCII, chars[i + 1].isNumber {
-                var t = String(c)
+        while i < b.count {
+            let c = b[i]
+            let start = i
+            if c == UInt8(ascii: "+") || c == UInt8(ascii: "-"), sawTime, i + 1 < b.count, isDigit(b[i + 1]) {
                 i += 1
-                while i < chars.count, chars[i].isASCII, chars[i].isNumber || chars[i] == ":" {
-                    t.append(chars[i])
-                    i += 1
-                }
-                out.append(t)
-            } else if c.isLetter {
-                var t = ""
-                while i < chars.count, chars[i].isLetter {
-                    t.append(chars[i])
-                    i += 1
-                }
-                out.append(t)
-            } else if c.isASCII && c.isNumber {
-                var t = ""
-                while i < chars.count, chars[i].isASCII,
-                    chars[i].isNumber || chars[i] == ":"
-                        || (chars[i] == "." && t.contains(":") && i + 1 < chars.count && chars[i + 1].isNumber)
+                while i < b.count, isDigit(b[i]) || b[i] == UInt8(ascii: ":") { i += 1 }
+            } else if isLetter(c) {
+                while i < b.count, isLetter(b[i]) { i += 1 }
+            } else if isDigit(c) {
+                while i < b.count,
+                    isDigit(b[i]) || b[i] == UInt8(ascii: ":")
+                        || (b[i] == UInt8(ascii: ".") && b[start..<i].contains(UInt8(ascii: ":")) && i + 1 < b.count
+                            && isDigit(b[i + 1]))
                 {
-                    t.append(chars[i])
                     i += 1
                 }
-                if t.contains(":") { sawTime = true }
-                out.append(t)
+                if b[start..<i].contains(UInt8(ascii: ":")) { sawTime = true }
             } else {
                 i += 1
+                continue
             }
+            out.append(String(decoding: b[start..<i], as: UTF8.self))
         }
         return out
     }
@@ -183,8 +176,8 @@ public enum FeedDate {
 
     /// Seconds east of UTC for "Z", "+0200", "-07:00", "+05", zone names, "GMT+2".
     static func zoneOffset(_ raw: String) -> Int? {
-        var s = raw.trimmingCharacters(in: .whitespaces)
-        if let paren = s.firstIndex(of: "(") { s = String(s[..<paren]).trimmingCharacters(in: .whitespaces) }
+        var s = raw.trimmedWS
+        if let paren = s.firstIndex(of: "(") { s = String(s[..<paren]).trimmedWS }
         let upper = s.uppercased()
         if let named = zoneNames[upper] { return named }
         for prefix in ["GMT", "UTC", "UT"] where upper.hasPrefix(prefix) && upper.count > prefix.count {

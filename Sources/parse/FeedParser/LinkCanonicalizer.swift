@@ -16,7 +16,8 @@ public enum LinkCanonicalizer {
     /// Lower-cases scheme and host, drops default ports, the fragment, tracking parameters and
     /// AMP decorations (`/amp` path suffixes, `.amp.html`, AMP cache and Google AMP viewer URLs).
     public static func canonical(_ link: String) -> String {
-        guard var c = URLComponents(string: link.trimmingCharacters(in: .whitespacesAndNewlines)),
+        if isAlreadyCanonical(link) { return link }
+        guard var c = URLComponents(string: link.trimmedWS),
             let scheme = c.scheme?.lowercased(), scheme == "http" || scheme == "https", let host = c.host, !host.isEmpty
         else { return link }
         if let unwrapped = unwrapAMPViewer(c) { return canonical(unwrapped) }
@@ -40,6 +41,50 @@ public enum LinkCanonicalizer {
         if path.isEmpty { path = "/" }
         c.percentEncodedPath = path
         return c.string ?? link
+    }
+
+    /// Most links need no work; URLComponents is slow, so rule that out cheaply first:
+    /// http(s), lower-case host without a port, no query or fragment, no AMP marks.
+    static func isAlreadyCanonical(_ link: String) -> Bool {
+        let u = Array(link.utf8)
+        let schemeEnd: Int
+        if u.starts(with: Array("https://".utf8)) {
+            schemeEnd = 8
+        } else if u.starts(with: Array("http://".utf8)) {
+            schemeEnd = 7
+        } else {
+            return false
+        }
+        var i = schemeEnd
+        while i < u.count, u[i] != UInt8(ascii: "/") {
+            let c = u[i]
+            if (c >= 0x41 && c <= 0x5A) || c == UInt8(ascii: ":") || c == UInt8(ascii: "?") || c == UInt8(ascii: "#")
+                || c <= 0x20
+            {
+                return false
+            }
+            i += 1
+        }
+        guard i < u.count, i > schemeEnd else { return false }
+        if u[i...].contains(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") || $0 <= 0x20 }) {
+            return false
+        }
+        // Anything that might be an AMP form or a Google viewer takes the full path.
+        let lower = u.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        for needle in ["/amp", ".amp.", "ampproject", "google."] where contains(lower, Array(needle.utf8)) {
+            return false
+        }
+        return true
+    }
+
+    static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard needle.count <= hay.count, let first = needle.first else { return false }
+        var i = 0
+        while i + needle.count <= hay.count {
+            if hay[i] == first && hay[i..<(i + needle.count)].elementsEqual(needle) { return true }
+            i += 1
+        }
+        return false
     }
 
     /// `https://www.google.com/amp/s/example.com/x` and

@@ -122,11 +122,11 @@ enum RSSMapper {
 
     /// RSS `<author>` is an e-mail address, often "jane@example.com (Jane Roe)": keep the name.
     static func personName(_ raw: String) -> String {
-        let t = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = raw.trimmedWS
         guard t.contains("@"), let open = t.firstIndex(of: "("), let close = t.lastIndex(of: ")"), open < close else {
             return t
         }
-        let name = t[t.index(after: open)..<close].trimmingCharacters(in: .whitespaces)
+        let name = String(t[t.index(after: open)..<close]).trimmedWS
         return name.isEmpty ? t : name
     }
 }

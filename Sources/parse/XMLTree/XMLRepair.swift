@@ -52,6 +52,24 @@ struct XMLRepair {
     }
 
     @inline(__always)
+    static func append(_ s: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
+    /// `&#xHEX;` for one scalar, without building an intermediate string.
+    static func appendHexReference(_ value: UInt32, to out: inout [UInt8]) {
+        append("&#x", to: &out)
+        var shift = 20
+        while shift > 0 && (value >> UInt32(shift)) & 0xF == 0 { shift -= 4 }
+        while shift >= 0 {
+            let d = UInt8((value >> UInt32(shift)) & 0xF)
+            out.append(d < 10 ? 0x30 + d : 0x57 + d)
+            shift -= 4
+        }
+        out.append(UInt8(ascii: ";"))
+    }
+
+    @inline(__always)
     static func isPlain(_ c: UInt8) -> Bool {
         c != UInt8(ascii: "<") && c != UInt8(ascii: "&") && (c >= 0x20 || c == 0x09 || c == 0x0A || c == 0x0D)
     }
@@ -62,7 +80,7 @@ struct XMLRepair {
     ) -> Int {
         let n = b.count
         guard i + 1 < n else {
-            out.append(contentsOf: Array("&lt;".utf8))
+            Self.append("&lt;", to: &out)
             return n
         }
         let next = b[i + 1]
@@ -83,7 +101,7 @@ struct XMLRepair {
             var j = nameStart
             while j < n, Self.isNameByte(b[j]) { j += 1 }
             guard j > nameStart else {
-                out.append(contentsOf: Array("&lt;".utf8))
+                Self.append("&lt;", to: &out)
                 return i + 1
             }
             let end = tagEnd(b, from: j, copyInto: nil)
@@ -99,7 +117,7 @@ struct XMLRepair {
             return end
         }
         guard Self.isNameStart(next) else {
-            out.append(contentsOf: Array("&lt;".utf8))
+            Self.append("&lt;", to: &out)
             return i + 1
         }
         var j = i + 1
@@ -144,7 +162,7 @@ struct XMLRepair {
                 i = reference(b, at: i, into: &out.pointee)
                 continue
             } else if c == UInt8(ascii: "<") {
-                out?.pointee.append(contentsOf: Array("&lt;".utf8))
+                out.map { Self.append("&lt;", to: &$0.pointee) }
             } else if c >= 0x20 || c == 0x09 || c == 0x0A || c == 0x0D {
                 out?.pointee.append(c)
             }
@@ -167,7 +185,7 @@ struct XMLRepair {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start...i]))
                 return i + 1
             }
-            out.append(contentsOf: Array("&amp;".utf8))
+            Self.append("&amp;", to: &out)
             return start + 1
         }
         while i < n, i - start < 64, Self.isNameByte(b[i]) { i += 1 }
@@ -178,11 +196,11 @@ struct XMLRepair {
                 return i + 1
             }
             if let scalars = HTMLEntities.scalars(named: name) {
-                for s in scalars { out.append(contentsOf: Array("&#x\(String(s.value, radix: 16));".utf8)) }
+                for s in scalars { Self.appendHexReference(s.value, to: &out) }
                 return i + 1
             }
         }
-        out.append(contentsOf: Array("&amp;".utf8))
+        Self.append("&amp;", to: &out)
         return start + 1
     }
 
