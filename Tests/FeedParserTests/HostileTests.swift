@@ -46,6 +46,18 @@ final class HostileTests: XCTestCase {
         XCTAssertFalse(feed.warnings.isEmpty)
     }
 
+    /// Many unclosed start tags followed by many stray end tags: the repair pass must stay
+    /// linear (a quadratic one would not finish this in any reasonable time).
+    func testStrayEndTagFloodIsHandledLinearly() throws {
+        let n = 200_000
+        let xml =
+            "<rss><channel><title>flood</title><item><title>kept</title></item><x>"
+            + String(repeating: "<a>", count: n) + String(repeating: "</b>", count: n) + "</x></channel></rss>"
+        let feed = try FeedParser.parse(Data(xml.utf8))
+        XCTAssertEqual(feed.items.first?.title, "kept")
+        XCTAssertTrue(feed.warnings.contains { $0.contains("repaired") }, "\(feed.warnings.prefix(3))")
+    }
+
     func testItemCountIsBounded() throws {
         var xml = "<rss><channel><title>many</title>"
         for i in 0..<(FeedParser.maxItems + 5) { xml += "<item><guid>\(i)</guid></item>" }

@@ -28,7 +28,7 @@ struct XMLRepair {
             var i = 0
             // Whitespace before the XML declaration makes libxml2 reject the declaration.
             while i < n, b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0A || b[i] == 0x0D { i += 1 }
-            var open: [Range<Int>] = []
+            var open = OpenElements()
             while i < n {
                 let c = b[i]
                 if c == UInt8(ascii: "<") {
@@ -44,8 +44,8 @@ struct XMLRepair {
                     i = j
                 }
             }
-            if !open.isEmpty { repairedTags += open.count }
-            for r in open.reversed() { emitEndTag(b, r, into: &out) }
+            repairedTags += open.stack.count
+            while let r = open.pop() { emitEndTag(b, r, into: &out) }
         }
         if repairedTags > 0 { warnings.append("repaired \(repairedTags) unclosed or mismatched tags") }
         return out
@@ -76,7 +76,7 @@ struct XMLRepair {
 
     /// Handles everything that starts with `<`; returns the index after it.
     private mutating func markup(
-        _ b: UnsafeBufferPointer<UInt8>, at i: Int, open: inout [Range<Int>], into out: inout [UInt8]
+        _ b: UnsafeBufferPointer<UInt8>, at i: Int, open: inout OpenElements, into out: inout [UInt8]
     ) -> Int {
         let n = b.count
         guard i + 1 < n else {
@@ -106,10 +106,13 @@ struct XMLRepair {
             }
             let end = tagEnd(b, from: j, copyInto: nil)
             let name = nameStart..<j
-            if let depth = open.lastIndex(where: { same(b, $0, name) }) {
-                if depth < open.count - 1 { repairedTags += open.count - 1 - depth }
-                while open.count > depth + 1, let r = open.popLast() { emitEndTag(b, r, into: &out) }
-                open.removeLast()
+            let key = Self.key(b, name)
+            // The count rules out "not open" in O(1), so a flood of stray end tags stays linear.
+            if open.contains(key), let depth = open.stack.lastIndex(where: { $0.key == key && same(b, $0.range, name) })
+            {
+                repairedTags += open.stack.count - 1 - depth
+                while open.stack.count > depth + 1, let r = open.pop() { emitEndTag(b, r, into: &out) }
+                _ = open.pop()
                 emitEndTag(b, name, into: &out)
             } else {
                 repairedTags += 1  // an end tag nothing opened: dropped
@@ -125,10 +128,13 @@ struct XMLRepair {
         let name = (i + 1)..<j
         let scanEnd = tagEnd(b, from: j, copyInto: nil)
         let emptyElement = scanEnd >= 2 && b[scanEnd - 1] == UInt8(ascii: ">") && b[scanEnd - 2] == UInt8(ascii: "/")
-        if !emptyElement, isRepeatable(b, name), let depth = open.lastIndex(where: { same(b, $0, name) }) {
+        let key = Self.key(b, name)
+        if !emptyElement, isRepeatable(b, name), open.contains(key),
+            let depth = open.stack.lastIndex(where: { $0.key == key && same(b, $0.range, name) })
+        {
             // A new item while one is still open: the old one was never closed.
-            repairedTags += open.count - depth
-            while open.count > depth, let r = open.popLast() { emitEndTag(b, r, into: &out) }
+            repairedTags += open.stack.count - depth
+            while open.stack.count > depth, let r = open.pop() { emitEndTag(b, r, into: &out) }
         }
         out.append(UInt8(ascii: "<"))
         out.append(contentsOf: UnsafeBufferPointer(rebasing: b[name]))
@@ -136,7 +142,7 @@ struct XMLRepair {
         let end = tagEnd(b, from: j, copyInto: &out)
         if out.count == before || out[out.count - 1] != UInt8(ascii: ">") { out.append(UInt8(ascii: ">")) }
         let selfClosing = out.count >= 2 && out[out.count - 2] == UInt8(ascii: "/")
-        if !selfClosing { open.append(name) }
+        if !selfClosing { open.push(name, key: key) }
         return end
     }
 
@@ -251,6 +257,16 @@ struct XMLRepair {
         out.append(UInt8(ascii: ">"))
     }
 
+    /// FNV-1a of a tag name, to count open elements by name.
+    static func key(_ b: UnsafeBufferPointer<UInt8>, _ name: Range<Int>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for k in name {
+            h ^= UInt64(b[k])
+            h = h &* 0x0000_0100_0000_01B3
+        }
+        return h
+    }
+
     /// Feed elements that are siblings, never nested: `item`, `entry` (with any prefix).
     func isRepeatable(_ b: UnsafeBufferPointer<UInt8>, _ name: Range<Int>) -> Bool {
         func endsWith(_ suffix: StaticString) -> Bool {
@@ -304,5 +320,24 @@ struct XMLRepair {
     static func isNameByte(_ c: UInt8) -> Bool {
         (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A) || c == 0x5F || c == 0x2D
             || c == 0x2E || c == 0x3A || c >= 0x80
+    }
+}
+
+/// The stack of open elements, with a count per name so membership is O(1).
+struct OpenElements {
+    private(set) var stack: [(range: Range<Int>, key: UInt64)] = []
+    private var counts: [UInt64: Int] = [:]
+
+    func contains(_ key: UInt64) -> Bool { counts[key, default: 0] > 0 }
+
+    mutating func push(_ range: Range<Int>, key: UInt64) {
+        stack.append((range, key))
+        counts[key, default: 0] += 1
+    }
+
+    mutating func pop() -> Range<Int>? {
+        guard let top = stack.popLast() else { return nil }
+        counts[top.key, default: 1] -= 1
+        return top.range
     }
 }
