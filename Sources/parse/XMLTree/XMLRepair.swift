@@ -17,6 +17,9 @@ import TextNormalizer
 struct XMLRepair {
     var warnings: [String] = []
     private var repairedTags = 0
+    private var droppedAttributes = 0
+    /// More attributes than any feed element needs; the rest of such a tag is dropped.
+    static let maxAttributes = 256
 
     static let xmlPredefined: Set<String> = ["amp", "lt", "gt", "quot", "apos"]
 
@@ -48,6 +51,10 @@ struct XMLRepair {
             while let r = open.pop() { emitEndTag(b, r, into: &out) }
         }
         if repairedTags > 0 { warnings.append("repaired \(repairedTags) unclosed or mismatched tags") }
+        if droppedAttributes > 0 {
+            warnings.append(
+                "\(droppedAttributes) tags had more than \(Self.maxAttributes) attributes; the rest were dropped")
+        }
         return out
     }
 
@@ -148,13 +155,19 @@ struct XMLRepair {
 
     /// Scans a tag's remainder up to `>` outside quotes, copying it (with `&` and `<` fixed in
     /// attribute values) when asked. Returns the index after `>`.
-    private func tagEnd(_ b: UnsafeBufferPointer<UInt8>, from: Int, copyInto out: UnsafeMutablePointer<[UInt8]>?) -> Int
-    {
+    private mutating func tagEnd(
+        _ b: UnsafeBufferPointer<UInt8>, from: Int, copyInto out: UnsafeMutablePointer<[UInt8]>?
+    ) -> Int {
         var quote: UInt8 = 0
+        var values = 0  // attribute values completed so far
         var i = from
         while i < b.count {
             let c = b[i]
+            // Past the cap the rest of the tag is dropped: libxml2 checks attributes for
+            // duplicates pairwise, so a tag with thousands of them would stall it.
+            let keep = values < Self.maxAttributes
             if quote == 0 && c == UInt8(ascii: ">") {
+                if !keep, b[i - 1] == UInt8(ascii: "/") { out?.pointee.append(UInt8(ascii: "/")) }
                 out?.pointee.append(c)
                 return i + 1
             }
@@ -162,8 +175,16 @@ struct XMLRepair {
                 return i  // a tag cut short by the next one
             }
             if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
-                if quote == 0 { quote = c } else if quote == c { quote = 0 }
-                out?.pointee.append(c)
+                if quote == 0 {
+                    quote = c
+                } else if quote == c {
+                    quote = 0
+                    values += 1
+                    if values == Self.maxAttributes + 1, out != nil { droppedAttributes += 1 }
+                }
+                if keep { out?.pointee.append(c) }
+            } else if !keep {
+                // dropped
             } else if let out, c == UInt8(ascii: "&") {
                 i = reference(b, at: i, into: &out.pointee)
                 continue
