@@ -142,7 +142,7 @@ public struct XMLLimits: Sendable {
     public var maxNodes: Int
     public var maxBytes: Int
 
-    public init(maxDepth: Int = 256, maxNodes: Int = 1_000_000, maxBytes: Int = 64 << 20) {
+    public init(maxDepth: Int = 256, maxNodes: Int = 300_000, maxBytes: Int = 64 << 20) {
         self.maxDepth = maxDepth
         self.maxNodes = maxNodes
         self.maxBytes = maxBytes
