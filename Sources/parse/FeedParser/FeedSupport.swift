@@ -86,9 +86,30 @@ enum Links {
     }
 
     /// The base in force inside `element`: its own xml:base resolved against the parent's.
+    /// An empty or fragment-only `xml:base` ("#fragment", seen in the wild) carries no base.
     static func base(_ xmlBase: String?, parent: String?) -> String? {
-        guard let xmlBase else { return parent }
+        guard let xmlBase = useful(xmlBase) else { return parent }
         return resolve(xmlBase, against: parent) ?? parent
+    }
+
+    static func useful(_ xmlBase: String?) -> String? {
+        guard let b = Text.trimmed(xmlBase), !b.hasPrefix("#") else { return nil }
+        return b
+    }
+
+    /// The feed's own absolute URL from `atom:link rel="self"`, a base of last resort when the
+    /// caller does not know where the bytes came from.
+    static func selfLink(in e: XElement) -> String? {
+        for link in e.all("link", namespace: AtomMapper.atom10) where link.attribute("rel") == "self" {
+            if let href = Text.trimmed(link.attribute("href")), looksAbsoluteHTTP(href) { return href }
+        }
+        return nil
+    }
+
+    /// An absolute http(s) link or nil: only those can serve as a base.
+    static func absolute(_ s: String?) -> String? {
+        guard let s, looksAbsoluteHTTP(s) else { return nil }
+        return s
     }
 
     static func looksAbsoluteHTTP(_ s: String) -> Bool {
