@@ -10,7 +10,7 @@ public enum FeedDate {
         let s = text.trimmedWS
         guard !s.isEmpty, s.utf8.count < 100 else { return nil }
         let bytes = Array(s.utf8)
-        if bytes.count >= 8, bytes[0...3].allSatisfy(isDigit), bytes[4] == UInt8(ascii: "-") {
+        if bytes.count >= 7, bytes[0...3].allSatisfy(isDigit), bytes[4] == UInt8(ascii: "-") {
             return iso8601(bytes)
         }
         return rfc822(s)
@@ -65,9 +65,11 @@ public enum FeedDate {
                 }
             }
         }
+        let hasTime = i > 10
         while i < b.count, b[i] == 0x20 { i += 1 }
         var offset = 0
         if i < b.count {
+            guard hasTime else { return nil }  // "2013-01-27-01" is not a date with a zone
             let rest = String(decoding: b[i...], as: UTF8.self)
             guard let o = zoneOffset(rest) else { return nil }
             offset = o
@@ -85,6 +87,7 @@ public enum FeedDate {
         var offset = 0
         var numericOffset = false
         var pm: Bool?
+        var slashed = false  // "2006/09/15": numeric year, month, day
         for token in tokens(s) {
             let first = token.utf8.first ?? 0
             if token.contains(":"), isDigit(first) {
@@ -96,7 +99,10 @@ public enum FeedDate {
                 numericOffset = true
             } else if isDigit(first) {
                 guard let v = Int(token) else { return nil }
-                if day == nil && token.utf8.count <= 2 {
+                if year != nil && month == nil && day != nil && !slashed && v <= 31 {
+                    // "2006/09/15": the year came first, so these are month then day.
+                    (month, day, slashed) = (day, v, true)
+                } else if day == nil && token.utf8.count <= 2 {
                     day = v
                 } else if year == nil {
                     year = token.utf8.count <= 2 ? (v < 50 ? 2000 + v : 1900 + v) : v
@@ -247,7 +253,7 @@ public enum FeedDate {
         "mer", "jeu", "ven", "sam", "dim",
     ]
 
-    static let ignorable: Set<String> = ["at", "on", "the", "of", "t"]
+    static let ignorable: Set<String> = ["at", "on", "the", "of", "t", "etc"]
 
     /// Common zone names; military letters read as UTC, as RFC 5322 says (RFC 822 got the sign
     /// wrong, so their offsets cannot be trusted).
@@ -259,6 +265,8 @@ public enum FeedDate {
             "EST": -18000, "EDT": -14400, "CST": -21600, "CDT": -18000, "MST": -25200, "MDT": -21600,
             "PST": -28800, "PDT": -25200, "AKST": -32400, "AKDT": -28800, "HST": -36000, "AST": -14400,
             "ADT": -10800, "NST": -12600, "NDT": -9000,
+            // Zone names without standard/daylight, as some publishers write them.
+            "AT": -14400, "ET": -18000, "CT": -21600, "MT": -25200, "PT": -28800,
         ]
         for letter in "ABCDEFGHIKLMNOPQRSTUVWXY" { z[String(letter)] = 0 }
         return z
