@@ -68,3 +68,16 @@ final class RelativeLinkTests: XCTestCase {
         XCTAssertEqual(feed.items.first?.link, "http://games.example.com/en/news/detail/1")
     }
 }
+
+final class NamespaceLeniencyTests: XCTestCase {
+    func testAtomDraftNamespaceStillReadsAsAtom() throws {
+        let xml = """
+            <feed xmlns="http://purl.org/atom/ns#draft-ietf-atompub-format-09"><title>Draft</title>
+            <entry><id>d1</id><title>Draft entry</title><updated>2005-07-01T00:00:00Z</updated></entry></feed>
+            """
+        let feed = try FeedParser.parse(Data(xml.utf8))
+        XCTAssertEqual(feed.format, .atom)
+        XCTAssertEqual(feed.items.first?.title, "Draft entry")
+        XCTAssertEqual(feed.items.first?.updated, Fixture.utc(2005, 7, 1))
+    }
+}

@@ -63,10 +63,10 @@ public enum FeedParser {
             case ("rss", _), ("channel", nil):
                 format = .rss
                 (info, drafts) = RSSMapper.map(root, context: &context)
-            case ("RDF", RSSMapper.rdfNamespace?):
+            case ("RDF", _):
                 format = .rdf
                 (info, drafts) = RSSMapper.map(root, context: &context)
-            case ("feed", nil), ("feed", AtomMapper.atom10?), ("feed", AtomMapper.atom03?):
+            case ("feed", _):  // Atom 1.0, 0.3, drafts and namespace typos alike
                 format = .atom
                 (info, drafts) = AtomMapper.map(root, context: &context)
             case ("html", _), ("HTML", _):
