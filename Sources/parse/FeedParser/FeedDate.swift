@@ -6,6 +6,7 @@ public import Foundation
 /// inventing a date would make old news look fresh. Public so the fetcher can reuse it for
 /// `Retry-After` and `Expires` HTTP dates.
 public enum FeedDate {
+    /// The instant `text` names, or nil when it names none (callers warn; they never guess).
     public static func parse(_ text: String) -> Date? {
         let s = text.trimmedWS
         guard !s.isEmpty, s.utf8.count < 100 else { return nil }
