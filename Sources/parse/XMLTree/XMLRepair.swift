@@ -47,6 +47,14 @@ struct XMLRepair {
                     i = j
                 }
             }
+            // Input that ends inside an item was cut off (a truncated body): the item's guid may
+            // be missing, and ingesting it under a fallback id would repeat it once the full feed
+            // arrives. Drop the incomplete item, then close what is still open.
+            if let cut = open.stack.firstIndex(where: { isRepeatable(b, $0.range) }) {
+                out.removeSubrange(open.stack[cut].outStart...)
+                while open.stack.count > cut { _ = open.pop() }
+                warnings.append("document ends inside an item (truncated?); the incomplete item was dropped")
+            }
             repairedTags += open.stack.count
             while let r = open.pop() { emitEndTag(b, r, into: &out) }
         }
@@ -143,13 +151,14 @@ struct XMLRepair {
             repairedTags += open.stack.count - depth
             while open.stack.count > depth, let r = open.pop() { emitEndTag(b, r, into: &out) }
         }
+        let tagStart = out.count
         out.append(UInt8(ascii: "<"))
         out.append(contentsOf: UnsafeBufferPointer(rebasing: b[name]))
         let before = out.count
         let end = tagEnd(b, from: j, copyInto: &out)
         if out.count == before || out[out.count - 1] != UInt8(ascii: ">") { out.append(UInt8(ascii: ">")) }
         let selfClosing = out.count >= 2 && out[out.count - 2] == UInt8(ascii: "/")
-        if !selfClosing { open.push(name, key: key) }
+        if !selfClosing { open.push(name, key: key, outStart: tagStart) }
         return end
     }
 
@@ -346,13 +355,15 @@ struct XMLRepair {
 
 /// The stack of open elements, with a count per name so membership is O(1).
 struct OpenElements {
-    private(set) var stack: [(range: Range<Int>, key: UInt64)] = []
+    /// Each open element: its name in the input, the name's key, and where its start tag
+    /// begins in the output.
+    private(set) var stack: [(range: Range<Int>, key: UInt64, outStart: Int)] = []
     private var counts: [UInt64: Int] = [:]
 
     func contains(_ key: UInt64) -> Bool { counts[key, default: 0] > 0 }
 
-    mutating func push(_ range: Range<Int>, key: UInt64) {
-        stack.append((range, key))
+    mutating func push(_ range: Range<Int>, key: UInt64, outStart: Int) {
+        stack.append((range, key, outStart))
         counts[key, default: 0] += 1
     }
 
