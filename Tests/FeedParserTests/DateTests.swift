@@ -32,6 +32,30 @@ final class DateTests: XCTestCase {
         check("Thu, 03 Jun 99 12:00:00 GMT", Fixture.utc(1999, 6, 3, 12))
     }
 
+    func testShapesOtherParsersMeet() {
+        check("Wed, 19 Aug 2009 18:28:00 Etc/GMT", Fixture.utc(2009, 8, 19, 18, 28))
+        check("Wed, 19 Feb 2012 22:40:00 GMT-01:01", Fixture.utc(2012, 2, 19, 23, 41))
+        check("Mon, 13 Feb, 2012 06:28:00 UTC", Fixture.utc(2012, 2, 13, 6, 28))
+        check("Thu, 01 Jan 2004", Fixture.utc(2004, 1, 1))
+        check("Mon, 26 January 2004 16:31:00 ET", Fixture.utc(2004, 1, 26, 21, 31))
+        check("Mon, 26 January 2004 16:31:00 PT", Fixture.utc(2004, 1, 27, 0, 31))
+        check("Thu Aug 30 2012 17:26:16 +0200", Fixture.utc(2012, 8, 30, 15, 26, 16))
+        check("Sun Jan  4 16:29:06 2004", Fixture.utc(2004, 1, 4, 16, 29, 6))  // asctime
+        check("Sun Jul 15 01:16:00 +0000 2012", Fixture.utc(2012, 7, 15, 1, 16))
+        check("Fri, 2006/09/15 08:19:53 EDT", Fixture.utc(2006, 9, 15, 12, 19, 53))
+        check("2003-12", Fixture.utc(2003, 12, 1))
+        check("2004-07-08 23:56:58 -00:20", Fixture.utc(2004, 7, 9, 0, 16, 58))
+        check("2004-02-28T18:14:55-08:00", Fixture.utc(2004, 2, 29, 2, 14, 55))
+        for bad in [
+            "Sun, 16 Dec 2012 1:2:3:4 GMT", "Sun, 16 zzz 2012 11:47:32 GMT", "Sun, 16 Dec zz 11:47:32 GMT",
+            "Sun, 16 Dec 2012 11:47:32 +zz:00", "Sun, 99 Jun 2009 12:00:00 GMT", "2013-01-27-01",
+            "2013-01-28T11:30:00-06:00Textra", "2003-12-31T25:14:55Z", "9999-12-31T23:59:59-99:99",
+            "08/02/2013 12:00:00",
+        ] {
+            XCTAssertNil(FeedDate.parse(bad), bad)
+        }
+    }
+
     func testRFC3339AndISO8601() {
         let noon = Fixture.utc(2024, 6, 3, 12, 0)
         check("2024-06-03T12:00:00Z", noon)

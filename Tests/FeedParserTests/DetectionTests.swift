@@ -14,6 +14,16 @@ final class DetectionTests: XCTestCase {
                 .format, .jsonFeed)
     }
 
+    func testJunkBeforeTheFeedIsSkippedWithAWarning() throws {
+        let text =
+            "\nWarning: Undefined variable $x in /var/www/feed.php on line 12\n<?xml version=\"1.0\"?>"
+            + "<rss version=\"2.0\"><channel><title>After junk</title><item><guid>j1</guid></item></channel></rss>"
+        let feed = try FeedParser.parse(Data(text.utf8))
+        XCTAssertEqual(feed.feed.title, "After junk")
+        XCTAssertEqual(feed.items.count, 1)
+        XCTAssertTrue(feed.warnings.contains { $0.contains("non-XML text before the feed") }, "\(feed.warnings)")
+    }
+
     func testEmptyAndNonFeedsAreClearErrors() {
         XCTAssertThrowsError(try FeedParser.parse(Data())) { XCTAssertEqual($0 as? FeedParseError, .empty) }
         XCTAssertThrowsError(try FeedParser.parse(Data("   \n ".utf8))) {

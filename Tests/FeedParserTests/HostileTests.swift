@@ -35,6 +35,17 @@ final class HostileTests: XCTestCase {
         XCTAssertEqual(feed.items.first?.link, "https://m.example.com/1")
     }
 
+    /// A body cut off mid-item must not yield that item: its guid may be missing, and the full
+    /// feed on the next poll would then raise the same story under a second id.
+    func testTruncatedBodyDropsTheIncompleteItem() throws {
+        let full = try Fixture.data("rss2.xml")
+        let text = try XCTUnwrap(String(data: full, encoding: .utf8))
+        let cut = try XCTUnwrap(text.range(of: "Second item without"))
+        let feed = try FeedParser.parse(Data(text[..<cut.upperBound].utf8))
+        XCTAssertEqual(feed.items.map(\.id), ["tag:news.example.com,2024:1"])
+        XCTAssertTrue(feed.warnings.contains { $0.contains("truncated") }, "\(feed.warnings)")
+    }
+
     func testDeepNestingIsBounded() throws {
         let depth = 5000
         let xml =
@@ -44,6 +55,18 @@ final class HostileTests: XCTestCase {
         let feed = try FeedParser.parse(Data(xml.utf8))
         XCTAssertEqual(feed.feed.title, "deep")
         XCTAssertFalse(feed.warnings.isEmpty)
+    }
+
+    /// Many unclosed start tags followed by many stray end tags: the repair pass must stay
+    /// linear (a quadratic one would not finish this in any reasonable time).
+    func testStrayEndTagFloodIsHandledLinearly() throws {
+        let n = 200_000
+        let xml =
+            "<rss><channel><title>flood</title><item><title>kept</title></item><x>"
+            + String(repeating: "<a>", count: n) + String(repeating: "</b>", count: n) + "</x></channel></rss>"
+        let feed = try FeedParser.parse(Data(xml.utf8))
+        XCTAssertEqual(feed.items.first?.title, "kept")
+        XCTAssertTrue(feed.warnings.contains { $0.contains("repaired") }, "\(feed.warnings.prefix(3))")
     }
 
     func testItemCountIsBounded() throws {

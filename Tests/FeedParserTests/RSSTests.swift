@@ -91,6 +91,20 @@ final class RSSTests: XCTestCase {
         XCTAssertEqual(try Fixture.parse("guid-fallback.xml").items[6].id, ids[6])
     }
 
+    func testLinkIDsIgnoreTrackingParameters() throws {
+        func id(_ link: String) throws -> String {
+            try FeedParser.parse(
+                Data("<rss><channel><item><title>t</title><link>\(link)</link></item></channel></rss>".utf8)
+            ).items[0].id
+        }
+        let plain = try id("https://example.com/story")
+        XCTAssertEqual(try id("https://example.com/story?utm_source=feed&amp;utm_medium=rss#top"), plain)
+        XCTAssertEqual(
+            try FeedParser.parse(
+                Data("<rss><channel><item><link>https://example.com/s?utm_source=x</link></item></channel></rss>".utf8)
+            ).items[0].link, "https://example.com/s?utm_source=x", "the link itself stays as published")
+    }
+
     func testHashIDChangesWithContent() throws {
         func id(_ title: String) throws -> String {
             try FeedParser.parse(Data("<rss><channel><item><title>\(title)</title></item></channel></rss>".utf8))

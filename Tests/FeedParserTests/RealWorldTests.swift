@@ -43,3 +43,41 @@ final class RealWorldTests: XCTestCase {
         XCTAssertEqual(feed.items.first?.link, "http://example.org/r.html")
     }
 }
+
+/// Where relative links point when feeds give little to go on.
+final class RelativeLinkTests: XCTestCase {
+    func testFragmentOnlyXMLBaseIsIgnoredAndTheSiteLinkIsTheBase() throws {
+        let xml = """
+            <feed xml:base="#fragment" xmlns="http://www.w3.org/2005/Atom"><title>t</title>
+            <link rel="alternate" type="text/html" href="http://site.example.com"/>
+            <link rel="self" href="http://proxy.example.net/feeds/site"/>
+            <entry><id>1</id><title>x</title><link rel="alternate" href="/news/story-1"/></entry></feed>
+            """
+        let feed = try FeedParser.parse(Data(xml.utf8), url: "http://proxy.example.net/feeds/site")
+        XCTAssertEqual(feed.items.first?.link, "http://site.example.com/news/story-1")
+    }
+
+    func testSelfLinkIsTheBaseWhenTheCallerKnowsNoURL() throws {
+        let xml = """
+            <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>t</title>
+            <link>/en/news</link><atom:link href="http://games.example.com/en/news/rss" rel="self"/>
+            <item><title>x</title><link>/en/news/detail/1</link></item></channel></rss>
+            """
+        let feed = try FeedParser.parse(Data(xml.utf8))
+        XCTAssertEqual(feed.feed.link, "http://games.example.com/en/news")
+        XCTAssertEqual(feed.items.first?.link, "http://games.example.com/en/news/detail/1")
+    }
+}
+
+final class NamespaceLeniencyTests: XCTestCase {
+    func testAtomDraftNamespaceStillReadsAsAtom() throws {
+        let xml = """
+            <feed xmlns="http://purl.org/atom/ns#draft-ietf-atompub-format-09"><title>Draft</title>
+            <entry><id>d1</id><title>Draft entry</title><updated>2005-07-01T00:00:00Z</updated></entry></feed>
+            """
+        let feed = try FeedParser.parse(Data(xml.utf8))
+        XCTAssertEqual(feed.format, .atom)
+        XCTAssertEqual(feed.items.first?.title, "Draft entry")
+        XCTAssertEqual(feed.items.first?.updated, Fixture.utc(2005, 7, 1))
+    }
+}

@@ -24,6 +24,18 @@ final class XMLReaderTests: XCTestCase {
         XCTAssertEqual(doc.root.text, "a\u{A0}bé&<&unknownthing;")
     }
 
+    /// libxml2 compares attributes pairwise; a tag with 100 000 of them must not reach it.
+    func testAttributeFloodIsCapped() throws {
+        var xml = "<r><a "
+        for i in 0..<100_000 { xml += "a\(i)=\"v>\" " }
+        xml += "/><b>after</b></r>"
+        let doc = try XMLReader.parse(Data(xml.utf8))
+        XCTAssertEqual(doc.root.first("a")?.attributes.count, 256)
+        XCTAssertEqual(doc.root.first("a")?.attributes.last?.value, "v>")
+        XCTAssertEqual(doc.root.first("b")?.text, "after", "the self-closing tag stays self-closing")
+        XCTAssertTrue(doc.warnings.contains { $0.contains("more than 256 attributes") }, "\(doc.warnings)")
+    }
+
     func testNoRootIsAnError() {
         XCTAssertThrowsError(try XMLReader.parse(Data("not xml at all".utf8)))
         XCTAssertThrowsError(try XMLReader.parse(Data())) { XCTAssertEqual($0 as? XMLReadError, .empty) }

@@ -9,7 +9,8 @@ enum AtomMapper {
 
     static func map(_ root: XElement, context: inout MapContext) -> (FeedInfo, [ItemDraft]) {
         let ns = root.namespace
-        let base = Links.base(root.xmlBase, parent: context.feedURL)
+        let feedBase = context.feedURL ?? Links.selfLink(in: root)
+        let base = Links.base(root.xmlBase, parent: feedBase)
         var info = FeedInfo()
         info.title = textConstruct(root.first("title", namespace: ns), singleLine: true)
         info.link = alternateLink(in: root, base: base, namespace: ns)
@@ -21,10 +22,13 @@ enum AtomMapper {
             item: nil)
         // Entries without their own author inherit the feed's (RFC 4287 section 4.2.1).
         let feedAuthors = people(root.all("author", namespace: ns), ns: ns)
+        // Entries resolve against xml:base when the feed sets one, else the site's own link (a
+        // feed served through a proxy host would otherwise point entries at the proxy).
+        let entryBase = Links.useful(root.xmlBase) != nil ? base : Links.absolute(info.link) ?? base
         var drafts: [ItemDraft] = []
         for (index, entry) in root.all("entry", namespace: ns).enumerated() {
-            drafts.append(
-                mapEntry(entry, ns: ns, index: index, base: Links.base(entry.xmlBase, parent: base), context: &context))
+            let here = Links.base(entry.xmlBase, parent: entryBase)
+            drafts.append(mapEntry(entry, ns: ns, index: index, base: here, context: &context))
             if drafts[drafts.count - 1].authors.isEmpty { drafts[drafts.count - 1].authors = feedAuthors }
         }
         return (info, drafts)

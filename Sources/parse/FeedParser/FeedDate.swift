@@ -6,11 +6,12 @@ public import Foundation
 /// inventing a date would make old news look fresh. Public so the fetcher can reuse it for
 /// `Retry-After` and `Expires` HTTP dates.
 public enum FeedDate {
+    /// The instant `text` names, or nil when it names none (callers warn; they never guess).
     public static func parse(_ text: String) -> Date? {
-        let s = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let s = text.trimmedWS
         guard !s.isEmpty, s.utf8.count < 100 else { return nil }
         let bytes = Array(s.utf8)
-        if bytes.count >= 8, bytes[0...3].allSatisfy(isDigit), bytes[4] == UInt8(ascii: "-") {
+        if bytes.count >= 7, bytes[0...3].allSatisfy(isDigit), bytes[4] == UInt8(ascii: "-") {
             return iso8601(bytes)
         }
         return rfc822(s)
@@ -65,9 +66,11 @@ public enum FeedDate {
                 }
             }
         }
+        let hasTime = i > 10
         while i < b.count, b[i] == 0x20 { i += 1 }
         var offset = 0
         if i < b.count {
+            guard hasTime else { return nil }  // "2013-01-27-01" is not a date with a zone
             let rest = String(decoding: b[i...], as: UTF8.self)
             guard let o = zoneOffset(rest) else { return nil }
             offset = o
@@ -85,6 +88,7 @@ public enum FeedDate {
         var offset = 0
         var numericOffset = false
         var pm: Bool?
+        var slashed = false  // "2006/09/15": numeric year, month, day
         for token in tokens(s) {
             let first = token.utf8.first ?? 0
             if token.contains(":"), isDigit(first) {
@@ -96,7 +100,10 @@ public enum FeedDate {
                 numericOffset = true
             } else if isDigit(first) {
                 guard let v = Int(token) else { return nil }
-                if day == nil && token.utf8.count <= 2 {
+                if year != nil && month == nil && day != nil && !slashed && v <= 31 {
+                    // "2006/09/15": the year came first, so these are month then day.
+                    (month, day, slashed) = (day, v, true)
+                } else if day == nil && token.utf8.count <= 2 {
                     day = v
                 } else if year == nil {
                     year = token.utf8.count <= 2 ? (v < 50 ? 2000 + v : 1900 + v) : v
@@ -131,41 +138,34 @@ public enum FeedDate {
     /// Words, numbers, clock times and signed offsets; everything else separates them. A sign
     /// starts an offset only after the time ("03-Jun-2024" has no offsets).
     static func tokens(_ s: String) -> [String] {
-        let chars = Array(s)
+        let b = Array(s.utf8)
+        func isLetter(_ c: UInt8) -> Bool { ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A) || c >= 0x80 }
+        func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
         var out: [String] = []
         var sawTime = false
         var i = 0
-        while i < chars.count {
-            let c = chars[i]
-            if c == "+" || c == "-", sawTime, i + 1 < chars.count, chars[i + 1].isASCII, chars[i + 1].isNumber {
-                var t = String(c)
+        while i < b.count {
+            let c = b[i]
+            let start = i
+            if c == UInt8(ascii: "+") || c == UInt8(ascii: "-"), sawTime, i + 1 < b.count, isDigit(b[i + 1]) {
                 i += 1
-                while i < chars.count, chars[i].isASCII, chars[i].isNumber || chars[i] == ":" {
-                    t.append(chars[i])
-                    i += 1
-                }
-                out.append(t)
-            } else if c.isLetter {
-                var t = ""
-                while i < chars.count, chars[i].isLetter {
-                    t.append(chars[i])
-                    i += 1
-                }
-                out.append(t)
-            } else if c.isASCII && c.isNumber {
-                var t = ""
-                while i < chars.count, chars[i].isASCII,
-                    chars[i].isNumber || chars[i] == ":"
-                        || (chars[i] == "." && t.contains(":") && i + 1 < chars.count && chars[i + 1].isNumber)
+                while i < b.count, isDigit(b[i]) || b[i] == UInt8(ascii: ":") { i += 1 }
+            } else if isLetter(c) {
+                while i < b.count, isLetter(b[i]) { i += 1 }
+            } else if isDigit(c) {
+                while i < b.count,
+                    isDigit(b[i]) || b[i] == UInt8(ascii: ":")
+                        || (b[i] == UInt8(ascii: ".") && b[start..<i].contains(UInt8(ascii: ":")) && i + 1 < b.count
+                            && isDigit(b[i + 1]))
                 {
-                    t.append(chars[i])
                     i += 1
                 }
-                if t.contains(":") { sawTime = true }
-                out.append(t)
+                if b[start..<i].contains(UInt8(ascii: ":")) { sawTime = true }
             } else {
                 i += 1
+                continue
             }
+            out.append(String(decoding: b[start..<i], as: UTF8.self))
         }
         return out
     }
@@ -183,8 +183,8 @@ public enum FeedDate {
 
     /// Seconds east of UTC for "Z", "+0200", "-07:00", "+05", zone names, "GMT+2".
     static func zoneOffset(_ raw: String) -> Int? {
-        var s = raw.trimmingCharacters(in: .whitespaces)
-        if let paren = s.firstIndex(of: "(") { s = String(s[..<paren]).trimmingCharacters(in: .whitespaces) }
+        var s = raw.trimmedWS
+        if let paren = s.firstIndex(of: "(") { s = String(s[..<paren]).trimmedWS }
         let upper = s.uppercased()
         if let named = zoneNames[upper] { return named }
         for prefix in ["GMT", "UTC", "UT"] where upper.hasPrefix(prefix) && upper.count > prefix.count {
@@ -254,7 +254,7 @@ public enum FeedDate {
         "mer", "jeu", "ven", "sam", "dim",
     ]
 
-    static let ignorable: Set<String> = ["at", "on", "the", "of", "t"]
+    static let ignorable: Set<String> = ["at", "on", "the", "of", "t", "etc"]
 
     /// Common zone names; military letters read as UTC, as RFC 5322 says (RFC 822 got the sign
     /// wrong, so their offsets cannot be trusted).
@@ -266,6 +266,8 @@ public enum FeedDate {
             "EST": -18000, "EDT": -14400, "CST": -21600, "CDT": -18000, "MST": -25200, "MDT": -21600,
             "PST": -28800, "PDT": -25200, "AKST": -32400, "AKDT": -28800, "HST": -36000, "AST": -14400,
             "ADT": -10800, "NST": -12600, "NDT": -9000,
+            // Zone names without standard/daylight, as some publishers write them.
+            "AT": -14400, "ET": -18000, "CT": -21600, "MT": -25200, "PT": -28800,
         ]
         for letter in "ABCDEFGHIKLMNOPQRSTUVWXY" { z[String(letter)] = 0 }
         return z

@@ -40,16 +40,23 @@ public enum FeedParser {
         _ data: Data, url: String? = nil, httpCharset: String? = nil
     ) throws(FeedParseError) -> ParsedFeed {
         var context = MapContext(feedURL: url)
-        switch sniff(data) {
+        let sniffed = sniff(data)
+        switch sniffed {
         case .empty:
             throw .empty
         case .json:
             var (info, drafts) = try JSONFeedMapper.map(data, context: &context)
             return finish(.jsonFeed, info: &info, drafts: &drafts, context: &context)
-        case .xml:
+        case .xml, .xmlAfterJunk:
+            var body = data
+            if case .xmlAfterJunk(let skip) = sniffed {
+                // Servers that print a warning before the feed (PHP notices) are common.
+                context.warn("ignored \(skip) bytes of non-XML text before the feed")
+                body = Data(data.dropFirst(skip))
+            }
             let doc: XMLDocumentTree
             do {
-                doc = try XMLReader.parse(data, fallbackEncoding: httpCharset)
+                doc = try XMLReader.parse(body, fallbackEncoding: httpCharset)
             } catch {
                 if case .empty = error { throw .empty }
                 throw .unreadableXML(reason: error.description)
@@ -63,10 +70,10 @@ public enum FeedParser {
             case ("rss", _), ("channel", nil):
                 format = .rss
                 (info, drafts) = RSSMapper.map(root, context: &context)
-            case ("RDF", RSSMapper.rdfNamespace?):
+            case ("RDF", _):
                 format = .rdf
                 (info, drafts) = RSSMapper.map(root, context: &context)
-            case ("feed", nil), ("feed", AtomMapper.atom10?), ("feed", AtomMapper.atom03?):
+            case ("feed", _):  // Atom 1.0, 0.3, drafts and namespace typos alike
                 format = .atom
                 (info, drafts) = AtomMapper.map(root, context: &context)
             case ("html", _), ("HTML", _):
@@ -94,6 +101,8 @@ public enum FeedParser {
 
     enum Sniffed: Equatable {
         case empty, xml, json
+        /// Junk first, then something that starts a feed, this many bytes in.
+        case xmlAfterJunk(Int)
         case other(String)
     }
 
@@ -111,8 +120,20 @@ public enum FeedParser {
         case 0x00: return .xml  // UTF-16 without BOM; the XML reader sorts it out
         case UInt8(ascii: "["): return .other("a JSON array, not a JSON Feed object")
         default:
+            let window = Array(data.prefix(4096))
+            let starts = ["<?xml", "<rss", "<feed", "<rdf:RDF", "<RDF"].compactMap { firstIndex(of: $0, in: window) }
+            if let skip = starts.min() { return .xmlAfterJunk(skip) }
             let head = String(decoding: bytes.prefix(40), as: UTF8.self)
             return .other("content starts with \"\(head.prefix(20))\", neither XML nor JSON")
         }
+    }
+
+    static func firstIndex(of needle: String, in hay: [UInt8]) -> Int? {
+        let n = Array(needle.utf8)
+        guard n.count <= hay.count else { return nil }
+        for i in 0...(hay.count - n.count) where hay[i] == n[0] && hay[i..<(i + n.count)].elementsEqual(n) {
+            return i
+        }
+        return nil
     }
 }

@@ -30,9 +30,13 @@ enum RSSMapper {
 
     static func map(_ root: XElement, context: inout MapContext) -> (FeedInfo, [ItemDraft]) {
         let channel = core(root, "channel") ?? (root.name == "channel" ? root : nil)
-        let rootBase = Links.base(root.xmlBase, parent: context.feedURL)
+        // Base for relative links: xml:base, else the channel link, else the feed's URL (from
+        // the caller, or failing that its own atom:link rel="self").
+        let feedBase = context.feedURL ?? channel.flatMap(Links.selfLink) ?? Links.selfLink(in: root)
+        let rootBase = Links.base(root.xmlBase, parent: feedBase)
         let channelBase = channel.map { Links.base($0.xmlBase, parent: rootBase) } ?? rootBase
-        let explicitBase = root.xmlBase != nil || channel?.xmlBase != nil ? channelBase : nil
+        let hasExplicitBase = Links.useful(root.xmlBase) != nil || Links.useful(channel?.xmlBase) != nil
+        let explicitBase = hasExplicitBase ? channelBase : nil
 
         var info = FeedInfo()
         if let ch = channel {
@@ -56,7 +60,7 @@ enum RSSMapper {
                 }
             }
         }
-        let itemBase = explicitBase ?? info.link ?? context.feedURL
+        let itemBase = explicitBase ?? Links.absolute(info.link) ?? feedBase
         var items = channel.map { coreAll($0, "item") } ?? []
         if root.name != "channel" { items += coreAll(root, "item") }  // RSS 1.0 / 0.90 siblings
         var drafts: [ItemDraft] = []
@@ -122,11 +126,11 @@ enum RSSMapper {
 
     /// RSS `<author>` is an e-mail address, often "jane@example.com (Jane Roe)": keep the name.
     static func personName(_ raw: String) -> String {
-        let t = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = raw.trimmedWS
         guard t.contains("@"), let open = t.firstIndex(of: "("), let close = t.lastIndex(of: ")"), open < close else {
             return t
         }
-        let name = t[t.index(after: open)..<close].trimmingCharacters(in: .whitespaces)
+        let name = String(t[t.index(after: open)..<close]).trimmedWS
         return name.isEmpty ? t : name
     }
 }

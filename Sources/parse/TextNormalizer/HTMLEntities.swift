@@ -99,7 +99,7 @@ public enum HTMLEntities {
             return (s, end + 1)
         }
         // Legacy names without a semicolon: take the longest legacy prefix ("&copy2020").
-        var cut = end
+        var cut = min(end, i + 6)  // the longest legacy name ("frac34") has six letters
         while cut > i {
             let candidate = String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<cut]), as: UTF8.self)
             if legacyNames.contains(candidate), let s = table[candidate] { return (s, cut) }

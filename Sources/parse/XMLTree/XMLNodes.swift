@@ -1,6 +1,7 @@
 /// An XML element as plain Swift values, detached from libxml2, so a parsed document can cross
 /// threads and outlive the C parser. Names are local names; prefixes are resolved to URIs.
 public struct XElement: Sendable, Hashable {
+    /// Local name, prefix dropped: feeds bind the same namespace to arbitrary prefixes.
     public var name: String
     /// Namespace URI, nil for elements in no namespace (plain RSS 2.0).
     public var namespace: String?
@@ -132,17 +133,22 @@ public struct XAttribute: Sendable, Hashable {
 /// parser had to forgive (a feed with warnings is degraded, not failed).
 public struct XMLDocumentTree: Sendable {
     public var root: XElement
+    /// The charset the bytes were read as, for diagnostics ("why is this text garbled?").
     public var encoding: String
+    /// What libxml2 and the repair pass had to forgive; non-empty means "degraded".
     public var warnings: [String]
 }
 
 /// Bounds that keep a hostile document from taking memory or stack.
 public struct XMLLimits: Sendable {
+    /// Deeper elements are dropped (libxml2 itself stops at 256 without XML_PARSE_HUGE).
     public var maxDepth: Int
+    /// Elements beyond this are dropped: a bound on the Swift tree's memory.
     public var maxNodes: Int
+    /// Larger documents are refused outright.
     public var maxBytes: Int
 
-    public init(maxDepth: Int = 256, maxNodes: Int = 1_000_000, maxBytes: Int = 64 << 20) {
+    public init(maxDepth: Int = 256, maxNodes: Int = 300_000, maxBytes: Int = 64 << 20) {
         self.maxDepth = maxDepth
         self.maxNodes = maxNodes
         self.maxBytes = maxBytes

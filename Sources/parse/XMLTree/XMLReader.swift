@@ -19,7 +19,7 @@ public enum XMLReader {
         _ = libxmlInitialized
         var decision = CharsetSniffer.decide(data, fallback: fallbackEncoding, isKnown: encodingIsSupported)
         var prepass = XMLRepair()
-        let bytes = prepass.run(decision.bytes)
+        var bytes = prepass.run(decision.bytes)
         decision.bytes = []
         var warnings = decision.warnings + prepass.warnings
 
@@ -47,6 +47,7 @@ public enum XMLReader {
             }
         }
         defer { if let doc { xmlFreeDoc(doc) } }
+        bytes = []  // libxml2 has its own copy now; keep peak memory down for large feeds
         warnings += sink.summary()
         guard let doc, let rootNode = xmlDocGetRootElement(doc) else { throw .noRootElement(warnings: warnings) }
         var converter = TreeConverter(limits: limits)

@@ -17,6 +17,9 @@ import TextNormalizer
 struct XMLRepair {
     var warnings: [String] = []
     private var repairedTags = 0
+    private var droppedAttributes = 0
+    /// More attributes than any feed element needs; the rest of such a tag is dropped.
+    static let maxAttributes = 256
 
     static let xmlPredefined: Set<String> = ["amp", "lt", "gt", "quot", "apos"]
 
@@ -28,7 +31,7 @@ struct XMLRepair {
             var i = 0
             // Whitespace before the XML declaration makes libxml2 reject the declaration.
             while i < n, b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0A || b[i] == 0x0D { i += 1 }
-            var open: [Range<Int>] = []
+            var open = OpenElements()
             while i < n {
                 let c = b[i]
                 if c == UInt8(ascii: "<") {
@@ -44,11 +47,41 @@ struct XMLRepair {
                     i = j
                 }
             }
-            if !open.isEmpty { repairedTags += open.count }
-            for r in open.reversed() { emitEndTag(b, r, into: &out) }
+            // Input that ends inside an item was cut off (a truncated body): the item's guid may
+            // be missing, and ingesting it under a fallback id would repeat it once the full feed
+            // arrives. Drop the incomplete item, then close what is still open.
+            if let cut = open.stack.firstIndex(where: { isRepeatable(b, $0.range) }) {
+                out.removeSubrange(open.stack[cut].outStart...)
+                while open.stack.count > cut { _ = open.pop() }
+                warnings.append("document ends inside an item (truncated?); the incomplete item was dropped")
+            }
+            repairedTags += open.stack.count
+            while let r = open.pop() { emitEndTag(b, r, into: &out) }
         }
         if repairedTags > 0 { warnings.append("repaired \(repairedTags) unclosed or mismatched tags") }
+        if droppedAttributes > 0 {
+            warnings.append(
+                "\(droppedAttributes) tags had more than \(Self.maxAttributes) attributes; the rest were dropped")
+        }
         return out
+    }
+
+    @inline(__always)
+    static func append(_ s: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
+    /// `&#xHEX;` for one scalar, without building an intermediate string.
+    static func appendHexReference(_ value: UInt32, to out: inout [UInt8]) {
+        append("&#x", to: &out)
+        var shift = 20
+        while shift > 0 && (value >> UInt32(shift)) & 0xF == 0 { shift -= 4 }
+        while shift >= 0 {
+            let d = UInt8((value >> UInt32(shift)) & 0xF)
+            out.append(d < 10 ? 0x30 + d : 0x57 + d)
+            shift -= 4
+        }
+        out.append(UInt8(ascii: ";"))
     }
 
     @inline(__always)
@@ -58,11 +91,11 @@ struct XMLRepair {
 
     /// Handles everything that starts with `<`; returns the index after it.
     private mutating func markup(
-        _ b: UnsafeBufferPointer<UInt8>, at i: Int, open: inout [Range<Int>], into out: inout [UInt8]
+        _ b: UnsafeBufferPointer<UInt8>, at i: Int, open: inout OpenElements, into out: inout [UInt8]
     ) -> Int {
         let n = b.count
         guard i + 1 < n else {
-            out.append(contentsOf: Array("&lt;".utf8))
+            Self.append("&lt;", to: &out)
             return n
         }
         let next = b[i + 1]
@@ -83,15 +116,18 @@ struct XMLRepair {
             var j = nameStart
             while j < n, Self.isNameByte(b[j]) { j += 1 }
             guard j > nameStart else {
-                out.append(contentsOf: Array("&lt;".utf8))
+                Self.append("&lt;", to: &out)
                 return i + 1
             }
             let end = tagEnd(b, from: j, copyInto: nil)
             let name = nameStart..<j
-            if let depth = open.lastIndex(where: { same(b, $0, name) }) {
-                if depth < open.count - 1 { repairedTags += open.count - 1 - depth }
-                while open.count > depth + 1, let r = open.popLast() { emitEndTag(b, r, into: &out) }
-                open.removeLast()
+            let key = Self.key(b, name)
+            // The count rules out "not open" in O(1), so a flood of stray end tags stays linear.
+            if open.contains(key), let depth = open.stack.lastIndex(where: { $0.key == key && same(b, $0.range, name) })
+            {
+                repairedTags += open.stack.count - 1 - depth
+                while open.stack.count > depth + 1, let r = open.pop() { emitEndTag(b, r, into: &out) }
+                _ = open.pop()
                 emitEndTag(b, name, into: &out)
             } else {
                 repairedTags += 1  // an end tag nothing opened: dropped
@@ -99,7 +135,7 @@ struct XMLRepair {
             return end
         }
         guard Self.isNameStart(next) else {
-            out.append(contentsOf: Array("&lt;".utf8))
+            Self.append("&lt;", to: &out)
             return i + 1
         }
         var j = i + 1
@@ -107,30 +143,40 @@ struct XMLRepair {
         let name = (i + 1)..<j
         let scanEnd = tagEnd(b, from: j, copyInto: nil)
         let emptyElement = scanEnd >= 2 && b[scanEnd - 1] == UInt8(ascii: ">") && b[scanEnd - 2] == UInt8(ascii: "/")
-        if !emptyElement, isRepeatable(b, name), let depth = open.lastIndex(where: { same(b, $0, name) }) {
+        let key = Self.key(b, name)
+        if !emptyElement, isRepeatable(b, name), open.contains(key),
+            let depth = open.stack.lastIndex(where: { $0.key == key && same(b, $0.range, name) })
+        {
             // A new item while one is still open: the old one was never closed.
-            repairedTags += open.count - depth
-            while open.count > depth, let r = open.popLast() { emitEndTag(b, r, into: &out) }
+            repairedTags += open.stack.count - depth
+            while open.stack.count > depth, let r = open.pop() { emitEndTag(b, r, into: &out) }
         }
+        let tagStart = out.count
         out.append(UInt8(ascii: "<"))
         out.append(contentsOf: UnsafeBufferPointer(rebasing: b[name]))
         let before = out.count
         let end = tagEnd(b, from: j, copyInto: &out)
         if out.count == before || out[out.count - 1] != UInt8(ascii: ">") { out.append(UInt8(ascii: ">")) }
         let selfClosing = out.count >= 2 && out[out.count - 2] == UInt8(ascii: "/")
-        if !selfClosing { open.append(name) }
+        if !selfClosing { open.push(name, key: key, outStart: tagStart) }
         return end
     }
 
     /// Scans a tag's remainder up to `>` outside quotes, copying it (with `&` and `<` fixed in
     /// attribute values) when asked. Returns the index after `>`.
-    private func tagEnd(_ b: UnsafeBufferPointer<UInt8>, from: Int, copyInto out: UnsafeMutablePointer<[UInt8]>?) -> Int
-    {
+    private mutating func tagEnd(
+        _ b: UnsafeBufferPointer<UInt8>, from: Int, copyInto out: UnsafeMutablePointer<[UInt8]>?
+    ) -> Int {
         var quote: UInt8 = 0
+        var values = 0  // attribute values completed so far
         var i = from
         while i < b.count {
             let c = b[i]
+            // Past the cap the rest of the tag is dropped: libxml2 checks attributes for
+            // duplicates pairwise, so a tag with thousands of them would stall it.
+            let keep = values < Self.maxAttributes
             if quote == 0 && c == UInt8(ascii: ">") {
+                if !keep, b[i - 1] == UInt8(ascii: "/") { out?.pointee.append(UInt8(ascii: "/")) }
                 out?.pointee.append(c)
                 return i + 1
             }
@@ -138,13 +184,21 @@ struct XMLRepair {
                 return i  // a tag cut short by the next one
             }
             if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
-                if quote == 0 { quote = c } else if quote == c { quote = 0 }
-                out?.pointee.append(c)
+                if quote == 0 {
+                    quote = c
+                } else if quote == c {
+                    quote = 0
+                    values += 1
+                    if values == Self.maxAttributes + 1, out != nil { droppedAttributes += 1 }
+                }
+                if keep { out?.pointee.append(c) }
+            } else if !keep {
+                // dropped
             } else if let out, c == UInt8(ascii: "&") {
                 i = reference(b, at: i, into: &out.pointee)
                 continue
             } else if c == UInt8(ascii: "<") {
-                out?.pointee.append(contentsOf: Array("&lt;".utf8))
+                out.map { Self.append("&lt;", to: &$0.pointee) }
             } else if c >= 0x20 || c == 0x09 || c == 0x0A || c == 0x0D {
                 out?.pointee.append(c)
             }
@@ -167,7 +221,7 @@ struct XMLRepair {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start...i]))
                 return i + 1
             }
-            out.append(contentsOf: Array("&amp;".utf8))
+            Self.append("&amp;", to: &out)
             return start + 1
         }
         while i < n, i - start < 64, Self.isNameByte(b[i]) { i += 1 }
@@ -178,11 +232,11 @@ struct XMLRepair {
                 return i + 1
             }
             if let scalars = HTMLEntities.scalars(named: name) {
-                for s in scalars { out.append(contentsOf: Array("&#x\(String(s.value, radix: 16));".utf8)) }
+                for s in scalars { Self.appendHexReference(s.value, to: &out) }
                 return i + 1
             }
         }
-        out.append(contentsOf: Array("&amp;".utf8))
+        Self.append("&amp;", to: &out)
         return start + 1
     }
 
@@ -231,6 +285,16 @@ struct XMLRepair {
         out.append(UInt8(ascii: "/"))
         out.append(contentsOf: UnsafeBufferPointer(rebasing: b[name]))
         out.append(UInt8(ascii: ">"))
+    }
+
+    /// FNV-1a of a tag name, to count open elements by name.
+    static func key(_ b: UnsafeBufferPointer<UInt8>, _ name: Range<Int>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for k in name {
+            h ^= UInt64(b[k])
+            h = h &* 0x0000_0100_0000_01B3
+        }
+        return h
     }
 
     /// Feed elements that are siblings, never nested: `item`, `entry` (with any prefix).
@@ -286,5 +350,26 @@ struct XMLRepair {
     static func isNameByte(_ c: UInt8) -> Bool {
         (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A) || c == 0x5F || c == 0x2D
             || c == 0x2E || c == 0x3A || c >= 0x80
+    }
+}
+
+/// The stack of open elements, with a count per name so membership is O(1).
+struct OpenElements {
+    /// Each open element: its name in the input, the name's key, and where its start tag
+    /// begins in the output.
+    private(set) var stack: [(range: Range<Int>, key: UInt64, outStart: Int)] = []
+    private var counts: [UInt64: Int] = [:]
+
+    func contains(_ key: UInt64) -> Bool { counts[key, default: 0] > 0 }
+
+    mutating func push(_ range: Range<Int>, key: UInt64, outStart: Int) {
+        stack.append((range, key, outStart))
+        counts[key, default: 0] += 1
+    }
+
+    mutating func pop() -> Range<Int>? {
+        guard let top = stack.popLast() else { return nil }
+        counts[top.key, default: 1] -= 1
+        return top.range
     }
 }
