@@ -194,13 +194,11 @@ struct FileParser {
     }
 
     private mutating func parseOverride(_ node: Node) {
-        guard let pairs = r.mapping(node, "a rule override", allowed: Self.overrideKeys) else {
-            if case .mapping(let m) = node, m["match"] != nil, let k = m.keys.first(where: { $0.string == "match" }) {
-                r.sink.error(
-                    r.loc(k), "an override cannot change match:", hint: "disable this rule and write a new one")
-            }
-            return
+        if case .mapping(let m) = node, let k = m.keys.first(where: { $0.string == "match" }) {
+            r.sink.error(r.loc(k), "an override cannot change match:", hint: "disable this rule and write a new one")
         }
+        let allowed = Self.overrideKeys + ["match"]
+        guard let pairs = r.mapping(node, "a rule override", allowed: allowed) else { return }
         var o = RuleOverride(
             id: "", enabled: nil, severity: nil, status: nil, title: nil, description: nil, message: nil, tags: [],
             references: [], unless: [], tests: [], loc: r.loc(node))

@@ -65,8 +65,8 @@ extension Engine {
             let len = lengths[pid]
             let start = end - len
             for u in uses[pid] {
-                if u.checkStart && start > 0 && isWordByte(exact[start - 1]) { continue }
-                if u.checkEnd && end < n && isWordByte(exact[end]) { continue }
+                if u.checkStart && start > 0 && text.isWord(at: start - 1) { continue }
+                if u.checkEnd && end < n && text.isWord(at: end) { continue }
                 if u.exactFrom < len {
                     var same = true
                     var k = u.exactFrom
