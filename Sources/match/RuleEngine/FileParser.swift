@@ -65,7 +65,7 @@ struct FileParser {
         case .duplicatedKeysInMapping(let dups, let ctx):
             r.sink.error(
                 Loc(file: r.file, line: ctx.mark.line, column: ctx.mark.column),
-                "duplicate key \(dups.sorted().joined(separator: ", ")) in one mapping",
+                "duplicate key \(dups.sorted().map { "'\($0)'" }.joined(separator: ", ")) in one mapping",
                 hint: "each key may appear once; merge the two")
         default:
             r.sink.error(Loc(file: r.file, line: 1, column: 1), "YAML: \(e)")
