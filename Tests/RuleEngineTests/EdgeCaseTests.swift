@@ -62,3 +62,28 @@ final class EdgeCaseTests: XCTestCase {
         XCTAssertEqual(f.got, "no match (suppressed by unless: phrase [denies] in \"Meta denies deal with Scale AI\")")
     }
 }
+
+/// Offsets and quoted text come from the item as written, whatever normalization did.
+final class OffsetTests: XCTestCase {
+    func testDecomposedAccentsAndWideCharactersKeepOffsets() throws {
+        let set = try loadRules([
+            "a.yaml": """
+            roles: [vendor, competitor]
+            entities:
+              - {id: soc, name: Société Générale, roles: [vendor], aliases: ["Société Générale"]}
+              - {id: meta, name: Meta, roles: [competitor], aliases: ["Meta"]}
+            rules:
+              - {id: r, title: T, severity: low, match: {all: [{entity: vendor}, {entity: competitor}, {phrase: [deal]}]}}
+            """
+        ])
+        // "e" + U+0301 (decomposed) in the item, precomposed in the watchlist.
+        let title = "\u{1F4F0} Socie\u{301}te\u{301} Ge\u{301}ne\u{301}rale deal with \u{FF2D}\u{FF45}\u{FF54}\u{FF41}"
+        let m = try XCTUnwrap(set.match(MatchInput(title: title)).first)
+        let vendor = try XCTUnwrap(m.explanation.entities.first { $0.role == "vendor" })
+        XCTAssertEqual(vendor.span.text, "Socie\u{301}te\u{301} Ge\u{301}ne\u{301}rale")
+        XCTAssertEqual(vendor.span.start, 2)
+        XCTAssertEqual(vendor.span.end, 18)
+        let meta = try XCTUnwrap(m.bindings.first { $0.role == "competitor" })
+        XCTAssertEqual(meta.matched, "\u{FF2D}\u{FF45}\u{FF54}\u{FF41}")
+    }
+}

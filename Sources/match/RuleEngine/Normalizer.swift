@@ -33,9 +33,11 @@ struct NormalizedText {
     /// The item's own text for a normalized range.
     func originalText(_ start: Int, _ end: Int) -> String {
         let r = originalRange(start, end)
-        let u = Array(original.utf8)
+        let u = original.utf8
         guard r.lowerBound >= 0, r.upperBound <= u.count else { return "" }
-        return String(decoding: u[r], as: UTF8.self)
+        let lo = u.index(u.startIndex, offsetBy: r.lowerBound)
+        let hi = u.index(u.startIndex, offsetBy: r.upperBound)
+        return String(decoding: u[lo..<hi], as: UTF8.self)
     }
 
     /// Character (grapheme) offsets in the original field, for people and editors.
