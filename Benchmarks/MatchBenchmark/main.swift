@@ -131,16 +131,25 @@ print(
     "items: \(itemCount), \(bytes / itemCount) bytes/item on average, \(Double(bytes) / 1e6) MB, "
         + (dense ? "every item mentions entities (--dense)" : "1 in 10 items mentions entities"))
 
+func seconds(_ d: Duration) -> Double {
+    Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+}
+
+/// The machine is shared, so each side runs `rounds` times and the fastest run counts.
+let rounds = 3
 var alerts = 0
-let start = clock.now
-for item in items { alerts += set.match(item).count }
-let elapsed = clock.now - start
-let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-let mbps = Double(bytes) / 1e6 / seconds
+var best = Double.infinity
+for _ in 0..<rounds {
+    alerts = 0
+    let start = clock.now
+    for item in items { alerts += set.match(item).count }
+    best = min(best, seconds(clock.now - start))
+}
+let mbps = Double(bytes) / 1e6 / best
 print(
     String(
-        format: "frenemy match: %.0f items/s, %.1f MB/s, %d alerts (one core, %.2f s)", Double(itemCount) / seconds,
-        mbps, alerts, seconds))
+        format: "frenemy match: %.0f items/s, %.1f MB/s, %d alerts (one core, best of %d: %.2f s)",
+        Double(itemCount) / best, mbps, alerts, rounds, best))
 
 // The same aliases and text through grep -F -f, timed in the same run.
 let dir = FileManager.default.temporaryDirectory.appendingPathComponent("frenemy-bench-\(getpid())")
@@ -156,23 +165,28 @@ do {
     print("cannot write grep inputs: \(error)")
     exit(1)
 }
-let grep = Process()
-grep.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-grep.arguments = ["grep", "-F", "-c", "-f", aliasFile.path, corpusFile.path]
-var env = ProcessInfo.processInfo.environment
-env["LC_ALL"] = "C"
-grep.environment = env
-grep.standardOutput = FileHandle.nullDevice
-let gstart = clock.now
-do {
-    try grep.run()
-    grep.waitUntilExit()
-} catch {
-    print("cannot run grep: \(error)")
-    exit(1)
+var gbest = Double.infinity
+for _ in 0..<rounds {
+    let grep = Process()
+    grep.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    grep.arguments = ["grep", "-F", "-c", "-f", aliasFile.path, corpusFile.path]
+    var env = ProcessInfo.processInfo.environment
+    env["LC_ALL"] = "C"
+    grep.environment = env
+    grep.standardOutput = FileHandle.nullDevice
+    let gstart = clock.now
+    do {
+        try grep.run()
+        grep.waitUntilExit()
+    } catch {
+        print("cannot run grep: \(error)")
+        exit(1)
+    }
+    gbest = min(gbest, seconds(clock.now - gstart))
 }
-let gelapsed = clock.now - gstart
-let gseconds = Double(gelapsed.components.seconds) + Double(gelapsed.components.attoseconds) / 1e18
-let gmbps = Double(bytes) / 1e6 / gseconds
-print(String(format: "grep -F -f (LC_ALL=C, incl. pattern compile): %.1f MB/s (%.2f s)", gmbps, gseconds))
-print(String(format: "ratio: grep is %.2fx frenemy's throughput", gmbps / mbps))
+let gmbps = Double(bytes) / 1e6 / gbest
+print(
+    String(
+        format: "grep -F -c -f (LC_ALL=C, pattern compile included): %.1f MB/s (best of %d: %.2f s)", gmbps, rounds,
+        gbest))
+print(String(format: "ratio: grep scans %.2fx as fast as frenemy matches", gmbps / mbps))

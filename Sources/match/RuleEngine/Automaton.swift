@@ -74,23 +74,31 @@ struct Automaton: Sendable {
                 }
             }
         }
+        // Renumber states breadth-first: text mostly walks shallow states, and keeping their
+        // rows together keeps them in cache however large the watchlist.
+        let order = [0] + queue
+        var newID = [Int](repeating: 0, count: stateCount)
+        for (n, old) in order.enumerated() { newID[old] = n }
         var starts = [Int32](repeating: 0, count: stateCount + 1)
         var flat: [Int32] = []
-        for s in 0..<stateCount {
-            starts[s] = Int32(flat.count)
-            flat += merged[s]
+        for (n, old) in order.enumerated() {
+            starts[n] = Int32(flat.count)
+            flat += merged[old]
         }
         starts[stateCount] = Int32(flat.count)
         // Row offsets instead of state numbers (no multiply per byte), bit-inverted when the
         // target state has outputs (one predictable sign test per byte).
-        for k in delta.indices {
-            let t = Int(delta[k])
-            let off = Int32(t * cc)
-            delta[k] = starts[t] != starts[t + 1] ? ~off : off
+        var table = [Int32](repeating: 0, count: delta.count)
+        for (n, old) in order.enumerated() {
+            for c in 0..<cc {
+                let t = newID[Int(delta[old * cc + c])]
+                let off = Int32(t * cc)
+                table[n * cc + c] = starts[t] != starts[t + 1] ? ~off : off
+            }
         }
         classOf = cls
         classCount = cc
-        self.delta = delta
+        self.delta = table
         outStart = starts
         outs = flat
         patternLengths = patterns.map(\.count)
@@ -98,8 +106,12 @@ struct Automaton: Sendable {
 
     /// Calls `hit(patternID, endOffset)` for every occurrence of every pattern in `text`.
     func scan(_ text: [UInt8], _ hit: (Int, Int) -> Void) {
+        text.withUnsafeBufferPointer { scan($0, hit) }
+    }
+
+    func scan(_ buf: UnsafeBufferPointer<UInt8>, _ hit: (Int, Int) -> Void) {
         let cc = classCount
-        text.withUnsafeBufferPointer { buf in
+        do {
             classOf.withUnsafeBufferPointer { cls in
                 delta.withUnsafeBufferPointer { d in
                     outStart.withUnsafeBufferPointer { os in

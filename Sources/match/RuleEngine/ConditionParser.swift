@@ -26,19 +26,10 @@ extension FileParser {
 
     private func parseWithin(_ v: Node) -> MatchWindow? {
         guard let s = r.string(v, "within") else { return nil }
-        let words = s.split(separator: " ")
-        switch s {
-        case "sentence": return .sentence
-        case "paragraph": return .paragraph
-        case "field": return .field
-        default:
-            if words.count == 2, words[1] == "words" || words[1] == "word", let n = Int(words[0]), n > 0 {
-                return .words(n)
-            }
-            let hint = Int(s) != nil ? "write '\(s) words'" : "sentence | paragraph | field | N words"
-            r.sink.error(r.loc(v), "bad within '\(s)'", hint: hint)
-            return nil
-        }
+        if let w = MatchWindow(s) { return w }
+        let hint = Int(s) != nil ? "write '\(s) words'" : "sentence | paragraph | field | N words"
+        r.sink.error(r.loc(v), "bad within '\(s)'", hint: hint)
+        return nil
     }
 
     func parseFields(_ v: Node) -> Set<MatchField>? {

@@ -6,7 +6,7 @@ public enum MatchField: String, Sendable, Codable, CaseIterable {
 }
 
 /// The stretch of text in which all of a rule's conditions must hold together.
-public enum MatchWindow: Sendable, Equatable, Codable, CustomStringConvertible {
+public enum MatchWindow: Sendable, Equatable, CustomStringConvertible {
     case sentence
     case paragraph
     /// The whole of one field (title, summary or content): the default.
@@ -21,6 +21,38 @@ public enum MatchWindow: Sendable, Equatable, Codable, CustomStringConvertible {
         case .field: "field"
         case .words(let n): "\(n) words"
         }
+    }
+
+    /// Parses what `description` prints (and what rule files say after `within:`).
+    public init?(_ text: String) {
+        let parts = text.split(separator: " ")
+        switch text {
+        case "sentence": self = .sentence
+        case "paragraph": self = .paragraph
+        case "field": self = .field
+        default:
+            guard parts.count == 2, parts[1] == "words" || parts[1] == "word", let n = Int(parts[0]), n > 0 else {
+                return nil
+            }
+            self = .words(n)
+        }
+    }
+}
+
+/// Encoded as the rule file writes it ("sentence", "8 words"), so stored explanations read well.
+extension MatchWindow: Codable {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let s = try c.decode(String.self)
+        guard let w = MatchWindow(s) else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "not a window: \(s)")
+        }
+        self = w
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
     }
 }
 

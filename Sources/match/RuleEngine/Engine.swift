@@ -122,6 +122,10 @@ struct Engine: Sendable {
     var regexes: [RegexBox]
     var anyRegex: Bool
     var roleBits: RoleBits
+    /// Per pattern: does some entity alias or ticker use it.
+    var hasAlias: [Bool]
+    /// Every enabled rule needs an entity, so a field that mentions none can be skipped.
+    var needsEntities: Bool
 
     static let exchanges = [
         "NASDAQ", "NYSE", "NYSE American", "NYSEArca", "AMEX", "OTC", "OTCQX", "LSE", "LON", "TSX", "ASX", "HKEX",
@@ -188,6 +192,8 @@ struct Engine: Sendable {
         guard let automaton = Automaton(patterns: keys) else { return nil }
         return Engine(
             automaton: automaton, uses: uses, entities: compiled, rules: rules, phraseText: phrases,
-            regexes: regexes, anyRegex: !regexes.isEmpty, roleBits: roleBits)
+            regexes: regexes, anyRegex: !regexes.isEmpty, roleBits: roleBits,
+            hasAlias: uses.map { $0.contains { if case .alias = $0.kind { true } else { false } } },
+            needsEntities: rules.allSatisfy { !$0.enabled || $0.requiredRoles != 0 })
     }
 }

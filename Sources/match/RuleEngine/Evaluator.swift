@@ -128,7 +128,7 @@ extension Engine {
                 if k == last { continue }
                 last = k
                 let endWord = k + count + 1
-                out.append(words[k]..<(endWord < words.count ? words[endWord] : n))
+                out.append(min(words[k], s)..<(endWord < words.count ? words[endWord] : n))
             }
             return out
         }

@@ -65,7 +65,7 @@ struct FileParser {
         case .duplicatedKeysInMapping(let dups, let ctx):
             r.sink.error(
                 Loc(file: r.file, line: ctx.mark.line, column: ctx.mark.column),
-                "duplicate key \(dups.sorted().joined(separator: ", ")) in one mapping",
+                "duplicate key \(dups.sorted().map { "'\($0)'" }.joined(separator: ", ")) in one mapping",
                 hint: "each key may appear once; merge the two")
         default:
             r.sink.error(Loc(file: r.file, line: 1, column: 1), "YAML: \(e)")
@@ -194,13 +194,11 @@ struct FileParser {
     }
 
     private mutating func parseOverride(_ node: Node) {
-        guard let pairs = r.mapping(node, "a rule override", allowed: Self.overrideKeys) else {
-            if case .mapping(let m) = node, m["match"] != nil, let k = m.keys.first(where: { $0.string == "match" }) {
-                r.sink.error(
-                    r.loc(k), "an override cannot change match:", hint: "disable this rule and write a new one")
-            }
-            return
+        if case .mapping(let m) = node, let k = m.keys.first(where: { $0.string == "match" }) {
+            r.sink.error(r.loc(k), "an override cannot change match:", hint: "disable this rule and write a new one")
         }
+        let allowed = Self.overrideKeys + ["match"]
+        guard let pairs = r.mapping(node, "a rule override", allowed: allowed) else { return }
         var o = RuleOverride(
             id: "", enabled: nil, severity: nil, status: nil, title: nil, description: nil, message: nil, tags: [],
             references: [], unless: [], tests: [], loc: r.loc(node))

@@ -12,7 +12,15 @@ struct NormalizedText {
     /// For each normalized byte, the original UTF-8 range it came from; nil means identity.
     var startMap: [Int32]?
     var endMap: [Int32]?
+    /// For non-ASCII text: whether each byte belongs to a letter, digit or mark, so "Meta®" or
+    /// "Scale AI™" still end a word. Nil for ASCII, where the byte itself says.
+    var wordFlags: [Bool]?
     let original: String
+
+    @inline(__always) func isWord(at i: Int) -> Bool {
+        if let wordFlags { return wordFlags[i] }
+        return isWordByte(exact[i])
+    }
 
     var scan: [UInt8] { folded ?? exact }
 
@@ -25,9 +33,11 @@ struct NormalizedText {
     /// The item's own text for a normalized range.
     func originalText(_ start: Int, _ end: Int) -> String {
         let r = originalRange(start, end)
-        let u = Array(original.utf8)
+        let u = original.utf8
         guard r.lowerBound >= 0, r.upperBound <= u.count else { return "" }
-        return String(decoding: u[r], as: UTF8.self)
+        let lo = u.index(u.startIndex, offsetBy: r.lowerBound)
+        let hi = u.index(u.startIndex, offsetBy: r.upperBound)
+        return String(decoding: u[lo..<hi], as: UTF8.self)
     }
 
     /// Character (grapheme) offsets in the original field, for people and editors.
@@ -46,7 +56,7 @@ enum Normalizer {
     static func normalize(_ s: String) -> NormalizedText {
         let utf8 = Array(s.utf8)
         if !utf8.contains(where: { $0 >= 0x80 }) {
-            return NormalizedText(exact: utf8, folded: nil, startMap: nil, endMap: nil, original: s)
+            return NormalizedText(exact: utf8, folded: nil, startMap: nil, endMap: nil, wordFlags: nil, original: s)
         }
         var out = Builder()
         var run: [Unicode.Scalar] = []
@@ -74,7 +84,9 @@ enum Normalizer {
             offset += len
         }
         out.flush(&run, runStart, offset)
-        return NormalizedText(exact: out.exact, folded: out.folded, startMap: out.start, endMap: out.end, original: s)
+        return NormalizedText(
+            exact: out.exact, folded: out.folded, startMap: out.start, endMap: out.end, wordFlags: out.word,
+            original: s)
     }
 
     /// Normalizes a pattern (alias, phrase) the same way as text, returning exact and folded bytes.
@@ -93,7 +105,8 @@ enum Normalizer {
         case 0x2018, 0x2019, 0x201A, 0x201B, 0x2032, 0x02BC, 0xFF07: return .some("'")
         case 0x201C, 0x201D, 0x201E, 0x201F, 0x2033, 0x00AB, 0x00BB, 0xFF02: return .some("\"")
         case 0x2010...0x2015, 0x2212, 0xFE58, 0xFE63, 0xFF0D: return .some("-")
-        case 0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF: return .some(nil)
+        // Invisible characters, and trademark signs (NFKC would turn "AI™" into "AITM").
+        case 0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x2122, 0x2120: return .some(nil)
         default: return nil
         }
     }
@@ -103,6 +116,7 @@ enum Normalizer {
         var folded: [UInt8] = []
         var start: [Int32] = []
         var end: [Int32] = []
+        var word: [Bool] = []
 
         mutating func append(_ sc: Unicode.Scalar, _ s: Int, _ e: Int) {
             let bytes = Array(sc.utf8)
@@ -113,9 +127,16 @@ enum Normalizer {
             }
             exact += bytes
             folded += low
+            let p = sc.properties
+            let isWord =
+                sc.isASCII
+                ? isWordByte(UInt8(sc.value))
+                : p.isAlphabetic || p.numericType != nil || p.generalCategory == .nonspacingMark
+                    || p.generalCategory == .spacingMark
             for _ in bytes {
                 start.append(Int32(s))
                 end.append(Int32(e))
+                word.append(isWord)
             }
         }
 
@@ -126,6 +147,7 @@ enum Normalizer {
             folded.removeLast()
             start.removeLast()
             end.removeLast()
+            word.removeLast()
             return Unicode.Scalar(b)
         }
 

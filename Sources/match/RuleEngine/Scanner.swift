@@ -45,15 +45,34 @@ extension Engine {
             (.title, item.title), (.summary, item.summary), (.content, item.content),
         ]
         for (f, s) in fields {
-            guard let s, !s.isEmpty else { continue }
-            let fs = scanField(s, f)
-            if !fs.isEmpty { out.append(fs) }
+            guard let s, !s.isEmpty, let fs = scanField(s, f), !fs.isEmpty else { continue }
+            out.append(fs)
         }
         return out
     }
 
-    func scanField(_ s: String, _ field: MatchField) -> FieldScan {
-        let text = Normalizer.normalize(s)
+    /// Nil when the field cannot contribute: no pattern at all, or no entity while every rule
+    /// needs one. Plain ASCII text (most feed text) is scanned in place, and only copied and
+    /// mapped when something was found.
+    func scanField(_ s: String, _ field: MatchField) -> FieldScan? {
+        let quick: [(Int, Int)]?? = s.utf8.withContiguousStorageIfAvailable { buf in
+            if buf.contains(where: { $0 >= 0x80 }) { return nil }
+            var raw: [(Int, Int)] = []
+            automaton.scan(buf) { raw.append(($0, $1)) }
+            return raw
+        }
+        let text: NormalizedText
+        var raw: [(Int, Int)] = []
+        if case .some(.some(let found)) = quick {
+            if found.isEmpty { return nil }
+            if needsEntities && !found.contains(where: { hasAlias[$0.0] }) { return nil }
+            text = NormalizedText(
+                exact: Array(s.utf8), folded: nil, startMap: nil, endMap: nil, wordFlags: nil, original: s)
+            raw = found
+        } else {
+            text = Normalizer.normalize(s)
+            automaton.scan(text.scan) { raw.append(($0, $1)) }
+        }
         let fs = FieldScan(field: field, text: text)
         var aliases: [EntityHit] = []
         var excludes: [EntityHit] = []
@@ -61,12 +80,12 @@ extension Engine {
         let exact = text.exact
         let n = exact.count
         let lengths = automaton.patternLengths
-        automaton.scan(text.scan) { pid, end in
+        for (pid, end) in raw {
             let len = lengths[pid]
             let start = end - len
             for u in uses[pid] {
-                if u.checkStart && start > 0 && isWordByte(exact[start - 1]) { continue }
-                if u.checkEnd && end < n && isWordByte(exact[end]) { continue }
+                if u.checkStart && start > 0 && text.isWord(at: start - 1) { continue }
+                if u.checkEnd && end < n && text.isWord(at: end) { continue }
                 if u.exactFrom < len {
                     var same = true
                     var k = u.exactFrom
