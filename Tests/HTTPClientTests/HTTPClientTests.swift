@@ -168,6 +168,23 @@ final class HTTPClientTests: XCTestCase {
         XCTAssertEqual(String(decoding: peak.body, as: UTF8.self), "2")
     }
 
+    func testQueuedTransfersTimeoutsStartOnlyWhenTheyRun() async throws {
+        // Five 1 s requests through one slot take about 5 s; each may run 2.5 s. Counting the
+        // wait in the queue against the timeout would fail the later ones.
+        let server = try XCTUnwrap(server)
+        let serial = try CurlHTTPClient(configuration: .init(maxConnectionsPerHost: 1))
+        defer { serial.shutdown() }
+        let base = server.url("/delay?ms=1000&tag=t")
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<5 {
+                var request = HTTPRequest(url: base + String(index))
+                request.totalTimeout = .milliseconds(2500)
+                group.addTask { try await serial.send(request).status }
+            }
+            for try await status in group { XCTAssertEqual(status, 200) }
+        }
+    }
+
     func testUnixSocketRequest() async throws {
         let server = try XCTUnwrap(server)
         let client = try XCTUnwrap(client)
@@ -186,6 +203,7 @@ final class HTTPClientTests: XCTestCase {
         let response = try await client.send(HTTPRequest(url: file.absoluteString))
         XCTAssertEqual(response.status, 200)
         XCTAssertEqual(String(decoding: response.body, as: UTF8.self), "<rss/>")
+        XCTAssertNotNil(response.headers["last-modified"], "libcurl reports a file's mtime as Last-Modified")
     }
 
     func testMissingFileFails() async throws {
@@ -211,6 +229,25 @@ final class HTTPClientTests: XCTestCase {
         } catch is CancellationError {}
         let after = try await client.send(HTTPRequest(url: server.url("/etag")))
         XCTAssertEqual(after.status, 200)
+    }
+
+    func testCancellingAQueuedTransferLeavesTheRunningOneAlone() async throws {
+        let server = try XCTUnwrap(server)
+        let serial = try CurlHTTPClient(configuration: .init(maxConnectionsPerHost: 1))
+        defer { serial.shutdown() }
+        let running = HTTPRequest(url: server.url("/delay?ms=1500&tag=running"))
+        let queued = HTTPRequest(url: server.url("/delay?ms=10&tag=queued"))
+        let first = Task { try await serial.send(running) }
+        try await Task.sleep(for: .milliseconds(200))
+        let second = Task { try await serial.send(queued) }
+        try await Task.sleep(for: .milliseconds(200))
+        second.cancel()
+        do {
+            let response = try await second.value
+            XCTFail("cancelled queued request completed: \(String(decoding: response.body, as: UTF8.self))")
+        } catch is CancellationError {}
+        let body = try await first.value.body
+        XCTAssertEqual(String(decoding: body, as: UTF8.self), "running")
     }
 
     func testShutdownAbortsInFlightAndLaterRequests() async throws {

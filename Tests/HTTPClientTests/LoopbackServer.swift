@@ -38,7 +38,9 @@ final class LoopbackServer {
     func stop() {
         if process.isRunning {
             process.terminate()
-            process.waitUntilExit()
+            // Bounded: never hang a test run on a server that ignores SIGTERM.
+            let deadline = Date().addingTimeInterval(5)
+            while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
         }
         try? FileManager.default.removeItem(atPath: unixPath)
     }

@@ -7,6 +7,7 @@ connection to it is refused. Runs until killed.
 """
 import gzip
 import json
+import signal
 import socket
 import socketserver
 import sys
@@ -158,6 +159,9 @@ class UnixHTTPServer(socketserver.ThreadingUnixStreamServer):
 
 
 def main():
+    # A child spawned from a Swift concurrency thread inherits its blocked signal mask;
+    # unblock so the test's terminate() (SIGTERM) actually stops us.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
     unix_path = None
     if len(sys.argv) == 3 and sys.argv[1] == "--unix":
         unix_path = sys.argv[2]
