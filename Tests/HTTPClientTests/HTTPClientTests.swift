@@ -67,6 +67,36 @@ final class HTTPClientTests: XCTestCase {
         XCTAssertNil(response.permanentRedirectTarget, "301 then 302 is not a permanent move")
     }
 
+    func testPermanentRedirectChainNamesTheNewURL() async throws {
+        let server = try XCTUnwrap(server)
+        let response = try await fetch("/p301")
+        XCTAssertEqual(response.redirects.map(\.status), [301, 308])
+        XCTAssertEqual(response.permanentRedirectTarget, server.url("/final"))
+    }
+
+    func testHeadReturnsHeadersWithoutBody() async throws {
+        let response = try await fetch("/etag") { $0.method = "HEAD" }
+        XCTAssertEqual(response.status, 200)
+        XCTAssertEqual(response.headers["etag"], "\"v1\"")
+        XCTAssertTrue(response.body.isEmpty)
+    }
+
+    func testSelfSignedCertificateIsRejectedUnlessConfiguredAsCA() async throws {
+        let server = try LoopbackServer(tls: true)
+        defer { server.stop() }
+        let client = try XCTUnwrap(client)
+        var request = HTTPRequest(url: "https://127.0.0.1:\(server.tlsPort)/etag")
+        do {
+            _ = try await client.send(request)
+            XCTFail("an unverifiable certificate must be refused")
+        } catch HTTPClientError.tls(let detail) {
+            XCTAssertFalse(detail.message.isEmpty)
+        }
+        request.caBundle = server.certificatePath
+        let trusted = try await client.send(request)
+        XCTAssertEqual(String(decoding: trusted.body, as: UTF8.self), "hello")
+    }
+
     func testRedirectsNotFollowedWhenDisabled() async throws {
         let response = try await fetch("/r301") { $0.followRedirects = false }
         XCTAssertEqual(response.status, 301)
