@@ -67,6 +67,36 @@ final class HTTPClientTests: XCTestCase {
         XCTAssertNil(response.permanentRedirectTarget, "301 then 302 is not a permanent move")
     }
 
+    func testPermanentRedirectChainNamesTheNewURL() async throws {
+        let server = try XCTUnwrap(server)
+        let response = try await fetch("/p301")
+        XCTAssertEqual(response.redirects.map(\.status), [301, 308])
+        XCTAssertEqual(response.permanentRedirectTarget, server.url("/final"))
+    }
+
+    func testHeadReturnsHeadersWithoutBody() async throws {
+        let response = try await fetch("/etag") { $0.method = "HEAD" }
+        XCTAssertEqual(response.status, 200)
+        XCTAssertEqual(response.headers["etag"], "\"v1\"")
+        XCTAssertTrue(response.body.isEmpty)
+    }
+
+    func testSelfSignedCertificateIsRejectedUnlessConfiguredAsCA() async throws {
+        let server = try LoopbackServer(tls: true)
+        defer { server.stop() }
+        let client = try XCTUnwrap(client)
+        var request = HTTPRequest(url: "https://127.0.0.1:\(server.tlsPort)/etag")
+        do {
+            _ = try await client.send(request)
+            XCTFail("an unverifiable certificate must be refused")
+        } catch HTTPClientError.tls(let detail) {
+            XCTAssertFalse(detail.message.isEmpty)
+        }
+        request.caBundle = server.certificatePath
+        let trusted = try await client.send(request)
+        XCTAssertEqual(String(decoding: trusted.body, as: UTF8.self), "hello")
+    }
+
     func testRedirectsNotFollowedWhenDisabled() async throws {
         let response = try await fetch("/r301") { $0.followRedirects = false }
         XCTAssertEqual(response.status, 301)
@@ -168,6 +198,23 @@ final class HTTPClientTests: XCTestCase {
         XCTAssertEqual(String(decoding: peak.body, as: UTF8.self), "2")
     }
 
+    func testQueuedTransfersTimeoutsStartOnlyWhenTheyRun() async throws {
+        // Five 1 s requests through one slot take about 5 s; each may run 2.5 s. Counting the
+        // wait in the queue against the timeout would fail the later ones.
+        let server = try XCTUnwrap(server)
+        let serial = try CurlHTTPClient(configuration: .init(maxConnectionsPerHost: 1))
+        defer { serial.shutdown() }
+        let base = server.url("/delay?ms=1000&tag=t")
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<5 {
+                var request = HTTPRequest(url: base + String(index))
+                request.totalTimeout = .milliseconds(2500)
+                group.addTask { try await serial.send(request).status }
+            }
+            for try await status in group { XCTAssertEqual(status, 200) }
+        }
+    }
+
     func testUnixSocketRequest() async throws {
         let server = try XCTUnwrap(server)
         let client = try XCTUnwrap(client)
@@ -186,6 +233,7 @@ final class HTTPClientTests: XCTestCase {
         let response = try await client.send(HTTPRequest(url: file.absoluteString))
         XCTAssertEqual(response.status, 200)
         XCTAssertEqual(String(decoding: response.body, as: UTF8.self), "<rss/>")
+        XCTAssertNotNil(response.headers["last-modified"], "libcurl reports a file's mtime as Last-Modified")
     }
 
     func testMissingFileFails() async throws {
@@ -211,6 +259,25 @@ final class HTTPClientTests: XCTestCase {
         } catch is CancellationError {}
         let after = try await client.send(HTTPRequest(url: server.url("/etag")))
         XCTAssertEqual(after.status, 200)
+    }
+
+    func testCancellingAQueuedTransferLeavesTheRunningOneAlone() async throws {
+        let server = try XCTUnwrap(server)
+        let serial = try CurlHTTPClient(configuration: .init(maxConnectionsPerHost: 1))
+        defer { serial.shutdown() }
+        let running = HTTPRequest(url: server.url("/delay?ms=1500&tag=running"))
+        let queued = HTTPRequest(url: server.url("/delay?ms=10&tag=queued"))
+        let first = Task { try await serial.send(running) }
+        try await Task.sleep(for: .milliseconds(200))
+        let second = Task { try await serial.send(queued) }
+        try await Task.sleep(for: .milliseconds(200))
+        second.cancel()
+        do {
+            let response = try await second.value
+            XCTFail("cancelled queued request completed: \(String(decoding: response.body, as: UTF8.self))")
+        } catch is CancellationError {}
+        let body = try await first.value.body
+        XCTAssertEqual(String(decoding: body, as: UTF8.self), "running")
     }
 
     func testShutdownAbortsInFlightAndLaterRequests() async throws {

@@ -5,17 +5,24 @@ final class LoopbackServer {
     let process = Process()
     let port: Int
     let closedPort: Int
+    let tlsPort: Int
     let unixPath: String
+    /// Self-signed certificate (PEM) of the HTTPS listener, usable as a CA bundle.
+    let certificatePath: String
+    private let directory: URL
 
-    init() throws {
+    /// `tls` adds an HTTPS listener (costs an RSA key generation, so only tests that need it ask).
+    init(tls: Bool = false) throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("loopback_server.py")
-        unixPath =
-            FileManager.default.temporaryDirectory
-            .appendingPathComponent("frenemy-http-\(UUID().uuidString.prefix(8)).sock").path
+        directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("frenemy-http-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        unixPath = directory.appendingPathComponent("control.sock").path
+        certificatePath = directory.appendingPathComponent("cert.pem").path
         let output = Pipe()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, "--unix", unixPath]
+        process.arguments = ["python3", script.path, "--unix", unixPath] + (tls ? ["--tls", directory.path] : [])
         process.standardOutput = output
         try process.run()
         var line = Data()
@@ -25,12 +32,15 @@ final class LoopbackServer {
             line.append(chunk)
         }
         let words = String(decoding: line, as: UTF8.self).split(whereSeparator: \.isWhitespace)
-        guard words.count == 3, words[0] == "READY", let port = Int(words[1]), let closed = Int(words[2]) else {
+        guard words.count == 4, words[0] == "READY", let port = Int(words[1]), let closed = Int(words[2]),
+            let tls = Int(words[3])
+        else {
             process.terminate()
             throw ServerError.didNotStart(String(decoding: line, as: UTF8.self))
         }
         self.port = port
         self.closedPort = closed
+        self.tlsPort = tls
     }
 
     func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
@@ -38,9 +48,11 @@ final class LoopbackServer {
     func stop() {
         if process.isRunning {
             process.terminate()
-            process.waitUntilExit()
+            // Bounded: never hang a test run on a server that ignores SIGTERM.
+            let deadline = Date().addingTimeInterval(5)
+            while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
         }
-        try? FileManager.default.removeItem(atPath: unixPath)
+        try? FileManager.default.removeItem(at: directory)
     }
 
     enum ServerError: Error { case didNotStart(String) }

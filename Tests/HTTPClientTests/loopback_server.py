@@ -1,14 +1,19 @@
 #!/usr/bin/env python3
 """Hostile-and-friendly loopback HTTP server for HTTPClientTests.
 
-Binds 127.0.0.1:0 (and, with --unix PATH, a Unix socket), then prints one line
-"READY <port> <closed-port>" where closed-port was bound and released so a
-connection to it is refused. Runs until killed.
+Binds 127.0.0.1:0 (and, with --unix PATH, a Unix socket; with --tls DIR, an HTTPS
+listener whose self-signed certificate for 127.0.0.1/localhost is written to DIR/cert.pem),
+then prints one line "READY <port> <closed-port> <tls-port or 0>" where closed-port was
+bound and released so a connection to it is refused. Runs until killed.
 """
 import gzip
 import json
+import os
+import signal
 import socket
 import socketserver
+import ssl
+import subprocess
 import sys
 import threading
 import time
@@ -83,6 +88,10 @@ class Handler(BaseHTTPRequestHandler):
             self.send_body(302, b"found", [("Location", "/final"), ("Retry-After", "99")])
         elif path == "/final":
             self.send_body(200, b"final", [("X-Final", "yes")])
+        elif path == "/p301":
+            self.send_body(301, b"", [("Location", "/p308")])
+        elif path == "/p308":
+            self.send_body(308, b"", [("Location", "/final")])
         elif path == "/loop":
             self.send_body(302, b"", [("Location", "/loop")])
         elif path == "/to-file":
@@ -157,20 +166,40 @@ class UnixHTTPServer(socketserver.ThreadingUnixStreamServer):
     daemon_threads = True
 
 
+def start_tls(directory):
+    cert = os.path.join(directory, "cert.pem")
+    key = os.path.join(directory, "key.pem")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-keyout", key, "-out", cert, "-subj", "/CN=localhost",
+         "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server.server_address[1]
+
+
 def main():
-    unix_path = None
-    if len(sys.argv) == 3 and sys.argv[1] == "--unix":
-        unix_path = sys.argv[2]
+    # A child spawned from a Swift concurrency thread inherits its blocked signal mask;
+    # unblock so the test's terminate() (SIGTERM) actually stops us.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
+    args = sys.argv[1:]
+    options = dict(zip(args[::2], args[1::2]))
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     closed = socket.socket()
     closed.bind(("127.0.0.1", 0))
     closed_port = closed.getsockname()[1]
     closed.close()
-    if unix_path:
-        userver = UnixHTTPServer(unix_path, Handler)
+    if "--unix" in options:
+        userver = UnixHTTPServer(options["--unix"], Handler)
         threading.Thread(target=userver.serve_forever, daemon=True).start()
-    print(f"READY {server.server_address[1]} {closed_port}", flush=True)
+    tls_port = start_tls(options["--tls"]) if "--tls" in options else 0
+    print(f"READY {server.server_address[1]} {closed_port} {tls_port}", flush=True)
     server.serve_forever()
 
 

@@ -11,11 +11,12 @@ private let curlGlobalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_ALL))
 /// One thread multiplexes every transfer (feeds, webhooks, control-socket calls) so polling a
 /// thousand sources costs sockets, not threads, and one slow source never blocks the others.
 public final class CurlHTTPClient: HTTPTransport {
-    /// Connection limits applied to the shared multi handle.
+    /// Concurrency limits. Transfers beyond them wait in the client's queue, and their timeouts
+    /// only start once they are actually running.
     public struct Configuration: Sendable {
-        /// Concurrent connections to one host, so one publisher is never hammered.
+        /// Concurrent transfers to one host name, so one publisher is never hammered (0 = unlimited).
         public var maxConnectionsPerHost: Int
-        /// Concurrent connections overall; further transfers wait in libcurl's queue.
+        /// Concurrent transfers overall (0 = unlimited).
         public var maxTotalConnections: Int
 
         /// Polite defaults: 4 per host, 64 overall.
@@ -79,6 +80,7 @@ final class CurlEngine: Sendable {
 
     private static let threadName = "frenemy-curl"
     private let multi: MultiHandle
+    private let limits: CurlHTTPClient.Configuration
     private let state = Mutex(State())
     private let exited = DispatchSemaphore(value: 0)
 
@@ -87,8 +89,10 @@ final class CurlEngine: Sendable {
             throw HTTPClientError.aborted(.init(url: "", message: "libcurl failed to initialize"))
         }
         multi = MultiHandle(raw: raw)
-        _ = ccurl_multi_setopt_long(raw, CURLMOPT_MAX_HOST_CONNECTIONS, max(0, configuration.maxConnectionsPerHost))
-        _ = ccurl_multi_setopt_long(raw, CURLMOPT_MAX_TOTAL_CONNECTIONS, max(0, configuration.maxTotalConnections))
+        limits = configuration
+        // Limits are enforced by CurlScheduler, not CURLMOPT_MAX_HOST/TOTAL_CONNECTIONS: a transfer
+        // parked in libcurl's own pending queue already burns its timeout, so a host with many
+        // feeds would see spurious timeouts. This only sizes the keep-alive cache.
         _ = ccurl_multi_setopt_long(raw, CURLMOPT_MAXCONNECTS, max(1, configuration.maxTotalConnections))
         let thread = Thread { [self] in run() }
         thread.name = Self.threadName
@@ -129,7 +133,7 @@ final class CurlEngine: Sendable {
     }
 
     private func cancel(_ id: UInt64) {
-        let unstarted: Pending? = state.withLock { state in
+        let unqueued: Pending? = state.withLock { state in
             let index = state.commands.firstIndex {
                 if case .add(let pending) = $0 { return pending.id == id }
                 return false
@@ -141,7 +145,7 @@ final class CurlEngine: Sendable {
             if state.live.contains(id) { state.commands.append(.cancel(id)) }
             return nil
         }
-        unstarted?.continuation.resume(throwing: CancellationError())
+        unqueued?.continuation.resume(throwing: CancellationError())
         curl_multi_wakeup(multi.raw)
     }
 
@@ -159,7 +163,7 @@ final class CurlEngine: Sendable {
     // MARK: worker thread
 
     private func run() {
-        var transfers: [UInt64: CurlTransfer] = [:]
+        let scheduler = CurlScheduler(multi: multi.raw, limits: limits)
         while true {
             let (commands, stopping) = state.withLock { state in
                 let commands = state.commands
@@ -168,86 +172,30 @@ final class CurlEngine: Sendable {
             }
             for command in commands {
                 switch command {
-                case .add(let pending): start(pending, into: &transfers)
-                case .cancel(let id):
-                    if let transfer = transfers.removeValue(forKey: id) {
-                        curl_multi_remove_handle(multi.raw, transfer.easy)
-                        finish(transfer, .failure(CancellationError()))
-                    }
+                case .add(let pending): scheduler.add(pending)
+                case .cancel(let id): scheduler.cancel(id)
                 }
             }
             if stopping {
-                for transfer in transfers.values {
-                    curl_multi_remove_handle(multi.raw, transfer.easy)
-                    let detail = HTTPClientError.Detail(url: transfer.request.url, message: "HTTP client shut down")
-                    finish(transfer, .failure(HTTPClientError.aborted(detail)))
-                }
-                transfers.removeAll()
+                scheduler.abortAll()
+                resolve(scheduler.takeCompletions())
                 break
             }
-            var running: Int32 = 0
-            _ = curl_multi_perform(multi.raw, &running)
-            collectFinished(&transfers)
+            scheduler.perform()
+            resolve(scheduler.takeCompletions())
             var ready: Int32 = 0
             _ = curl_multi_poll(multi.raw, nil, 0, 1000, &ready)
         }
         exited.signal()
     }
 
-    private func start(_ pending: Pending, into transfers: inout [UInt64: CurlTransfer]) {
-        guard
-            let transfer = CurlTransfer(
-                id: pending.id, request: pending.request, continuation: pending.continuation)
-        else {
-            let detail = HTTPClientError.Detail(url: pending.request.url, message: "curl_easy_init failed")
-            resolve(pending.id, pending.continuation, .failure(HTTPClientError.aborted(detail)))
-            return
+    private func resolve(_ completions: [CurlScheduler.Completion]) {
+        guard !completions.isEmpty else { return }
+        state.withLock { state in
+            for completion in completions { state.live.remove(completion.id) }
         }
-        let code = transfer.configure()
-        guard code == CURLE_OK else {
-            finish(transfer, .failure(transfer.makeError(code)))
-            return
+        for completion in completions {
+            completion.continuation.resume(with: completion.result)
         }
-        let added = curl_multi_add_handle(multi.raw, transfer.easy)
-        guard added == CURLM_OK else {
-            let message = String(cString: curl_multi_strerror(added))
-            let detail = HTTPClientError.Detail(url: pending.request.url, message: message)
-            finish(transfer, .failure(HTTPClientError.aborted(detail)))
-            return
-        }
-        transfers[pending.id] = transfer
-    }
-
-    private func collectFinished(_ transfers: inout [UInt64: CurlTransfer]) {
-        var queued: Int32 = 0
-        while let message = curl_multi_info_read(multi.raw, &queued) {
-            guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
-            let result = message.pointee.data.result
-            var context: UnsafeMutableRawPointer?
-            _ = ccurl_easy_getinfo_pointer(easy, CURLINFO_PRIVATE, &context)
-            curl_multi_remove_handle(multi.raw, easy)
-            guard let context else { continue }
-            let id = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue().id
-            guard let transfer = transfers.removeValue(forKey: id) else { continue }
-            if result == CURLE_OK {
-                finish(transfer, .success(transfer.makeResponse()))
-            } else {
-                finish(transfer, .failure(transfer.makeError(result)))
-            }
-        }
-    }
-
-    private func finish(_ transfer: CurlTransfer, _ result: Result<HTTPResponse, any Error>) {
-        guard let continuation = transfer.continuation else { return }
-        transfer.continuation = nil
-        resolve(transfer.id, continuation, result)
-    }
-
-    private func resolve(
-        _ id: UInt64, _ continuation: CheckedContinuation<HTTPResponse, any Error>,
-        _ result: Result<HTTPResponse, any Error>
-    ) {
-        _ = state.withLock { $0.live.remove(id) }
-        continuation.resume(with: result)
     }
 }

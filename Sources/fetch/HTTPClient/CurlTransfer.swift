@@ -10,6 +10,10 @@ final class CurlTransfer {
     let request: HTTPRequest
     var continuation: CheckedContinuation<HTTPResponse, any Error>?
     let easy: UnsafeMutableRawPointer
+    /// What per-host limits count against: the Unix socket, else the URL's host name.
+    let hostKey: String
+    /// Whether the easy handle is currently added to the multi handle.
+    var isActive = false
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer: UnsafeMutablePointer<CChar>
 
@@ -27,6 +31,11 @@ final class CurlTransfer {
         self.continuation = continuation
         self.easy = easy
         self.currentURL = request.url
+        if let path = request.unixSocketPath {
+            hostKey = "unix:" + path
+        } else {
+            hostKey = URLComponents(string: request.url)?.host?.lowercased() ?? request.url
+        }
         let size = Int(CURL_ERROR_SIZE)
         errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: size)
         errorBuffer.initialize(repeating: 0, count: size)
