@@ -12,6 +12,7 @@ once the barrier is visible, every entry sent before it is visible too.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -39,11 +40,19 @@ def socket_alive(path: str = JOURNAL_SOCKET) -> bool:
         s.close()
 
 
+LOCK_PATH = "/run/frenemy-e2e-journald.lock"
+
+
 class Journald:
-    """Ensures a journald is listening; stops the one it started."""
+    """Ensures a journald is listening; stops the one it started unless another session uses it.
+
+    Every test session holds a shared lock on LOCK_PATH while it runs; the session that started
+    journald stops it only if it can then take the lock exclusively (nobody else is reading)."""
 
     def __init__(self) -> None:
         self.proc: subprocess.Popen | None = None
+        self._lock = open(LOCK_PATH, "a+")
+        fcntl.flock(self._lock, fcntl.LOCK_SH)
 
     def ensure(self, timeout: float = 15.0) -> None:
         if socket_alive():
@@ -72,8 +81,20 @@ class Journald:
         raise RuntimeError(f"systemd-journald did not open {JOURNAL_SOCKET} within {timeout}s")
 
     def stop(self) -> None:
-        if self.proc is None:
-            return
+        try:
+            if self.proc is None:
+                return
+            fcntl.flock(self._lock, fcntl.LOCK_UN)
+            try:
+                fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return  # another test session still reads this journal: leave it running
+            self._terminate()
+        finally:
+            self._lock.close()
+
+    def _terminate(self) -> None:
+        assert self.proc is not None
         self.proc.terminate()
         try:
             self.proc.wait(timeout=10)
