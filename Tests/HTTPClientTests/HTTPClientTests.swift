@@ -300,6 +300,16 @@ final class HTTPClientTests: XCTestCase {
         XCTAssertEqual(String(decoding: body, as: UTF8.self), "running")
     }
 
+    func testReleasedClientIsFreedAndStopsItsThread() async throws {
+        let server = try XCTUnwrap(server)
+        var transient: CurlHTTPClient? = try CurlHTTPClient()
+        let response = try await transient?.send(HTTPRequest(url: server.url("/etag")))
+        XCTAssertEqual(response?.status, 200)
+        weak let released = transient
+        transient = nil  // deinit shuts the worker down; it must not keep the client alive
+        XCTAssertNil(released)
+    }
+
     func testShutdownAbortsInFlightAndLaterRequests() async throws {
         let server = try XCTUnwrap(server)
         let client = try XCTUnwrap(client)
