@@ -131,7 +131,10 @@ final class HTTPClientTests: XCTestCase {
         let response = try await fetch("/echo") {
             $0.method = "POST"
             $0.body = Data(#"{"a":1}"#.utf8)
-            $0.headers = ["Content-Type": "application/json", "webhook-id": "msg_1"]
+            $0.headers = [
+                "Content-Type": "application/json", "webhook-id": "msg_1", "X-Empty": "",
+                "If-None-Match": "\"v1\"\r\nX-Injected: yes", "Bad Name": "dropped",
+            ]
             $0.userAgent = "frenemy-test/1"
         }
         let echo = try XCTUnwrap(JSONSerialization.jsonObject(with: response.body) as? [String: Any])
@@ -142,6 +145,10 @@ final class HTTPClientTests: XCTestCase {
         XCTAssertEqual(headers["content-type"], "application/json")
         XCTAssertEqual(headers["user-agent"], "frenemy-test/1")
         XCTAssertNil(headers["expect"])
+        XCTAssertEqual(headers["x-empty"], "")
+        XCTAssertNil(headers["x-injected"], "CR/LF in a header value must not start a new header line")
+        XCTAssertEqual(headers["if-none-match"], "\"v1\"X-Injected: yes")
+        XCTAssertNil(headers["bad name"])
     }
 
     func testConnectionRefusedIsConnectFailed() async throws {
@@ -236,6 +243,19 @@ final class HTTPClientTests: XCTestCase {
         XCTAssertNotNil(response.headers["last-modified"], "libcurl reports a file's mtime as Last-Modified")
     }
 
+    func testOversizedLocalFileIsCapped() async throws {
+        let client = try XCTUnwrap(client)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("frenemy-\(UUID().uuidString).xml")
+        try Data(count: 2 << 20).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        var request = HTTPRequest(url: file.absoluteString)
+        request.maxBodyBytes = 1 << 20
+        do {
+            _ = try await client.send(request)
+            XCTFail("a 2 MiB file must not pass a 1 MiB cap")
+        } catch HTTPClientError.tooLarge {}
+    }
+
     func testMissingFileFails() async throws {
         let client = try XCTUnwrap(client)
         do {
@@ -278,6 +298,16 @@ final class HTTPClientTests: XCTestCase {
         } catch is CancellationError {}
         let body = try await first.value.body
         XCTAssertEqual(String(decoding: body, as: UTF8.self), "running")
+    }
+
+    func testReleasedClientIsFreedAndStopsItsThread() async throws {
+        let server = try XCTUnwrap(server)
+        var transient: CurlHTTPClient? = try CurlHTTPClient()
+        let response = try await transient?.send(HTTPRequest(url: server.url("/etag")))
+        XCTAssertEqual(response?.status, 200)
+        weak let released = transient
+        transient = nil  // deinit shuts the worker down; it must not keep the client alive
+        XCTAssertNil(released)
     }
 
     func testShutdownAbortsInFlightAndLaterRequests() async throws {

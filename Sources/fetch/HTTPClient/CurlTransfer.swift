@@ -80,7 +80,7 @@ final class CurlTransfer {
     private func configureMethodAndBody() -> [CURLcode] {
         var codes: [CURLcode] = []
         let method = request.method.uppercased()
-        var lines = request.headers.map { "\($0.name): \($0.value)" }
+        var lines = request.headers.compactMap(Self.headerLine)
         if let body = request.body {
             lines.append("Expect:")  // no 100-continue round trip for small JSON posts
             codes.append(ccurl_easy_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
@@ -217,6 +217,17 @@ final class CurlTransfer {
             return .tls(detail)
         default: return .transferFailed(detail)
         }
+    }
+
+    /// One `curl_slist` line, made safe: a value echoed from a server (an ETag) or a config file
+    /// must not smuggle extra header lines, so CR/LF/NUL are dropped; names that are not plain
+    /// tokens are skipped; an empty value uses curl's `Name;` form (`Name:` would remove it).
+    private static func headerLine(_ field: (name: String, value: String)) -> String? {
+        let name = field.name.trimmingCharacters(in: .whitespaces)
+        let badName = name.isEmpty || name.contains { $0 == ":" || $0 == ";" || $0.isWhitespace || $0 == "\0" }
+        guard !badName else { return nil }
+        let value = String(field.value.filter { !$0.isNewline && $0 != "\0" }).trimmingCharacters(in: .whitespaces)
+        return value.isEmpty ? "\(name);" : "\(name): \(value)"
     }
 
     private static func milliseconds(_ duration: Duration) -> Int {

@@ -10,6 +10,8 @@ public struct HTTPRequest: Sendable {
     /// Request method, e.g. `GET`, `HEAD`, `POST`. `HEAD` asks for no body.
     public var method: String
     /// Extra request headers (conditional-GET validators, webhook signatures, content type).
+    /// CR, LF and NUL are stripped from values and malformed names are skipped, so a server-sent
+    /// validator echoed back can never inject header lines.
     public var headers: HTTPHeaders
     /// Request body; sent for any method when non-nil (an empty body still sends `Content-Length: 0`).
     public var body: Data?
