@@ -28,46 +28,4 @@ struct PollPolicy: Sendable {
         let floor = min(freshnessHint ?? 0, hintCap)
         return now.addingTimeInterval(max(interval, floor))
     }
-
-    /// `Retry-After` is either delta-seconds or an HTTP date.
-    static func retryAfter(_ value: String?, now: Date) -> TimeInterval? {
-        guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-        if let seconds = Double(value) { return max(seconds, 0) }
-        guard let date = HTTPDate.parse(value) else { return nil }
-        return max(date.timeIntervalSince(now), 0)
-    }
-
-    /// The longest freshness the response promises: `max-age` (or `s-maxage`) beats `Expires`.
-    static func freshness(cacheControl: String?, expires: String?, date: String?, now: Date) -> TimeInterval? {
-        if let cacheControl {
-            for directive in cacheControl.lowercased().split(separator: ",") {
-                let parts = directive.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                if parts.count == 2, parts[0] == "max-age" || parts[0] == "s-maxage", let seconds = Double(parts[1]) {
-                    return max(seconds, 0)
-                }
-                if parts.first == "no-cache" || parts.first == "no-store" { return nil }
-            }
-        }
-        if let expires, let expiry = HTTPDate.parse(expires) {
-            let reference = date.flatMap(HTTPDate.parse) ?? now
-            return max(expiry.timeIntervalSince(reference), 0)
-        }
-        return nil
-    }
-}
-
-/// HTTP dates (RFC 9110 IMF-fixdate, plus the obsolete RFC 850 and asctime forms).
-enum HTTPDate {
-    private static let formats = ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"]
-
-    static func parse(_ text: String) -> Date? {
-        for format in formats {
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.timeZone = TimeZone(identifier: "GMT")
-            formatter.dateFormat = format
-            if let date = formatter.date(from: text) { return date }
-        }
-        return nil
-    }
 }

@@ -111,9 +111,7 @@ struct SourcePoller: Sendable {
             return outcome
         }
         outcome.movedTo = response.permanentRedirectTarget
-        outcome.freshness = PollPolicy.freshness(
-            cacheControl: response.headers["Cache-Control"], expires: response.headers["Expires"],
-            date: response.headers["Date"], now: now)
+        outcome.freshness = response.freshnessLifetime(now: now).map(Self.seconds)
         if response.status == 304 {
             return outcome
         }
@@ -123,7 +121,7 @@ struct SourcePoller: Sendable {
         }
         guard (200..<300).contains(response.status) else {
             if response.status == 429 || response.status == 503 {
-                outcome.retryAfter = PollPolicy.retryAfter(response.headers["Retry-After"], now: now)
+                outcome.retryAfter = response.retryAfter(now: now).map(Self.seconds)
             }
             outcome.result = .failed("HTTP \(response.status) from \(url)")
             return outcome
@@ -182,6 +180,10 @@ struct SourcePoller: Sendable {
         merged.warnings = warnings + merged.warnings
         outcome.result = .fetched(merged)
         return outcome
+    }
+
+    static func seconds(_ duration: Duration) -> TimeInterval {
+        TimeInterval(duration.components.seconds) + TimeInterval(duration.components.attoseconds) / 1e18
     }
 
     static func charset(_ contentType: String?) -> String? {
