@@ -61,12 +61,14 @@ struct AlertPipeline: Sendable {
         case failing = "frenemy.source-failing"
         case silent = "frenemy.source-silent"
         case recovered = "frenemy.source-recovered"
+        case stopped = "frenemy.source-stopped"
 
         var title: String {
             switch self {
             case .failing: "A news source keeps failing"
             case .silent: "A news source has gone quiet"
             case .recovered: "A news source is healthy again"
+            case .stopped: "A news source was removed by its publisher"
             }
         }
         var severity: Severity { self == .recovered ? .info : .high }

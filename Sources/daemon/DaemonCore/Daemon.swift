@@ -184,6 +184,14 @@ public actor Daemon {
             state.consecutiveFailures += 1
             state.failingSince = state.failingSince ?? outcome.at
             state.nextPollAt = nil
+            if state.troubleRaisedAt == nil,
+                alerts.raiseTrouble(
+                    .stopped, source: source.name, key: "\(Int(outcome.at.timeIntervalSince1970))",
+                    message: "source \(source.name) stopped: \(reason)", notify: config.notify)
+            {
+                state.troubleRaisedAt = outcome.at
+                raised += 1
+            }
             logger.error(
                 "source \(source.name) stopped: \(reason); fix or remove it in \(config.path) and reload",
                 metadata: ["message_id": "\(MessageIDs.trouble)", "source": "\(source.name)", "url": "\(state.url)"])
