@@ -16,7 +16,9 @@ struct MatchCommand: ParsableCommand {
     @Option(name: .long, help: "Take the rule paths from this frenemy.yaml.")
     var config: String?
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Rule files or directories (instead of --config).")
+    @Option(
+        name: .long, parsing: .upToNextOption,
+        help: "Rule files (.yaml/.yml) or directories (instead of --config); inputs may follow directly.")
     var rules: [String] = []
 
     @Flag(name: .long, help: "Show which alias of which entity matched where, the cues, window and exceptions.")
@@ -26,14 +28,29 @@ struct MatchCommand: ParsableCommand {
     var json = false
 
     @Argument(help: "Feed files (RSS, RDF, Atom, JSON Feed) or JSON-lines files (.jsonl).")
-    var inputs: [String]
+    var inputs: [String] = []
 
     func validate() throws {
         if config != nil && !rules.isEmpty { throw ValidationError("give --config or --rules, not both") }
+        if split().inputs.isEmpty { throw ValidationError("name at least one feed or JSON-lines file to match") }
+    }
+
+    /// `--rules A B feed.xml` reads as written: rule paths are folders and YAML files, and the
+    /// first other path starts the inputs.
+    private func split() -> (rules: [String], inputs: [String]) {
+        let firstInput =
+            rules.firstIndex { path in
+                var isDirectory: ObjCBool = false
+                let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+                let yaml = ["yaml", "yml"].contains(URL(fileURLWithPath: path).pathExtension.lowercased())
+                return !(exists && isDirectory.boolValue) && !yaml
+            } ?? rules.endIndex
+        return (Array(rules[..<firstInput]), Array(rules[firstInput...]) + inputs)
     }
 
     func run() throws {
-        let ruleSet = try loadRules()
+        let (rulePaths, inputs) = split()
+        let ruleSet = try loadRules(rulePaths)
         var alerts = 0
         var items = 0
         for input in inputs {
@@ -50,8 +67,8 @@ struct MatchCommand: ParsableCommand {
         if !json { print("\(alerts) alerts from \(items) items") }
     }
 
-    private func loadRules() throws -> RuleSet {
-        var paths = rules
+    private func loadRules(_ rulePaths: [String]) throws -> RuleSet {
+        var paths = rulePaths
         if paths.isEmpty {
             do {
                 paths = try ConfigLoader.load(path: config ?? DaemonConfig.defaultPath).rules
