@@ -270,33 +270,29 @@ public actor Daemon {
     private func checkHealth(_ state: inout SourceState, source: SourceConfig, now: Date) -> Int {
         let event = SourceHealth.event(
             state: state, source: source, lastNewItem: state.lastNewItemAt, watchingSince: startedAt, now: now)
+        let kind: AlertPipeline.Trouble
+        let since: Date
+        let message: String
         switch event {
         case nil:
             return 0
-        case .failing(let since, let error):
-            state.troubleRaisedAt = now
-            let raised = alerts.raiseTrouble(
-                .failing, source: source.name, key: "\(Int(since.timeIntervalSince1970))",
-                message:
-                    "source \(source.name) has been failing since \(RFC3339.string(from: since)) (\(state.consecutiveFailures) polls): \(error)",
-                notify: config.notify)
-            return raised ? 1 : 0
-        case .silent(let since):
-            state.troubleRaisedAt = now
-            let raised = alerts.raiseTrouble(
-                .silent, source: source.name, key: "\(Int(since.timeIntervalSince1970))",
-                message:
-                    "source \(source.name) has published nothing new since \(RFC3339.string(from: since)), longer than its expect_update of \(DurationText.format(source.expectUpdate ?? 0))",
-                notify: config.notify)
-            return raised ? 1 : 0
+        case .failing(let start, let error):
+            (kind, since) = (.failing, start)
+            message =
+                "source \(source.name) has been failing since \(RFC3339.string(from: start)) (\(state.consecutiveFailures) polls): \(error)"
+        case .silent(let start):
+            (kind, since) = (.silent, start)
+            message =
+                "source \(source.name) has published nothing new since \(RFC3339.string(from: start)), longer than its expect_update of \(DurationText.format(source.expectUpdate ?? 0))"
         case .recovered(let troubleAt):
-            state.troubleRaisedAt = nil
-            let raised = alerts.raiseTrouble(
-                .recovered, source: source.name, key: "\(Int(troubleAt.timeIntervalSince1970))",
-                message: "source \(source.name) is healthy again (trouble reported \(RFC3339.string(from: troubleAt)))",
-                notify: config.notify)
-            return raised ? 1 : 0
+            (kind, since) = (.recovered, troubleAt)
+            message = "source \(source.name) is healthy again (trouble reported \(RFC3339.string(from: troubleAt)))"
         }
+        state.troubleRaisedAt = kind == .recovered ? nil : now
+        let raised = alerts.raiseTrouble(
+            kind, source: source.name, key: "\(Int(since.timeIntervalSince1970))", message: message,
+            notify: config.notify)
+        return raised ? 1 : 0
     }
 
     private func statusLine(lastSource: String, raised: Int) -> String {
