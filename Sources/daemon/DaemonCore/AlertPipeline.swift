@@ -1,3 +1,4 @@
+import FeedParser
 import Foundation
 import FrenemyConfig
 import FrenemyModel
@@ -92,10 +93,11 @@ struct AlertPipeline: Sendable {
         return true
     }
 
-    /// The same story reached through two feeds is one item: the link identifies it when there
-    /// is one, else the source's own id.
+    /// The same story reached through two feeds is one item: its canonical link (tracking
+    /// parameters, fragments and AMP variants removed) identifies it when there is one, else
+    /// the source's own id.
     static func itemKey(_ item: FeedItem, source: String) -> String {
-        if let link = item.link, !link.isEmpty { return link }
+        if let link = item.link, !link.isEmpty { return LinkCanonicalizer.canonical(link) }
         return "\(source)\u{1F}\(item.id)"
     }
 

@@ -1,3 +1,4 @@
+import FeedParser
 import Foundation
 import FrenemyConfig
 import FrenemyModel
@@ -128,7 +129,7 @@ struct SourcePoller: Sendable {
         }
         outcome.etag = response.headers["ETag"]
         outcome.lastModified = response.headers["Last-Modified"]
-        let hash = StableHash.hex(response.body)
+        let hash = StableHash.fnv1a64(bytes: response.body)
         if hash == previous?.bodyHash {
             return outcome
         }
@@ -215,18 +216,5 @@ actor HostPacer {
         let start = max(now, nextStart[host] ?? now)
         nextStart[host] = start + .milliseconds(Int64(spacing * 1000))
         if start > now { try? await Task.sleep(until: start, clock: .continuous) }
-    }
-}
-
-/// FNV-1a 64: a stable (unlike `Hasher`, which is seeded per process) content fingerprint for
-/// "did this body change" checks; not a security boundary.
-enum StableHash {
-    static func hex(_ data: Data) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in data {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return String(hash, radix: 16)
     }
 }

@@ -118,12 +118,17 @@ enum Links {
     }
 }
 
-/// FNV-1a, 64 bits: a small stable hash for items with neither guid nor link. Not
-/// cryptographic; it only has to be the same for the same text on every run and machine.
-enum StableHash {
-    static func fnv1a64(_ s: String) -> String {
+/// FNV-1a, 64 bits: a small stable hash for items with neither guid nor link, and for "did
+/// this feed body change" checks. Not cryptographic; unlike `Hasher` (seeded per process) it
+/// is the same for the same bytes on every run and machine.
+public enum StableHash {
+    public static func fnv1a64(_ s: String) -> String {
+        fnv1a64(bytes: s.utf8)
+    }
+
+    public static func fnv1a64(bytes: some Sequence<UInt8>) -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in s.utf8 {
+        for b in bytes {
             h ^= UInt64(b)
             h = h &* 0x0000_0100_0000_01B3
         }
