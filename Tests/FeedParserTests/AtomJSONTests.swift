@@ -78,6 +78,16 @@ final class AtomJSONTests: XCTestCase {
         XCTAssertNil(a.published)
     }
 
+    func testJSONTitlesWithCharacterReferencesAreDecoded() throws {
+        let json = """
+            {"version": "https://jsonfeed.org/version/1.1", "items": [
+              {"id": "1", "title": "It&#8217;s AT&amp;T <b>time</b>", "summary": "caf&eacute;", "content_text": "x"}]}
+            """
+        let item = try XCTUnwrap(FeedParser.parse(Data(json.utf8)).items.first)
+        XCTAssertEqual(item.title, "It’s AT&T <b>time</b>", "references decoded, yet plain text keeps its brackets")
+        XCTAssertEqual(item.summary, "café")
+    }
+
     func testJSONErrorsAreTyped() {
         XCTAssertThrowsError(try FeedParser.parse(Data("{\"version\": ".utf8))) { error in
             guard case FeedParseError.invalidJSON = error else { return XCTFail("\(error)") }
