@@ -22,7 +22,7 @@ final class AtomJSONTests: XCTestCase {
         XCTAssertEqual(e.published?.timeIntervalSince1970, Fixture.utc(2024, 6, 3, 13, 30).timeIntervalSince1970 + 0.25)
         XCTAssertEqual(e.updated, Fixture.utc(2024, 6, 3, 10))
         XCTAssertEqual(e.authors, ["Alice Author"])
-        XCTAssertEqual(e.categories, ["Deals"])
+        XCTAssertEqual(e.categories, ["deals"])
         XCTAssertEqual(e.summary, "Plain <text> summary, not HTML", "type=text is not parsed as HTML")
         XCTAssertEqual(e.content, "First paragraph.\nSecond paragraph.")
 

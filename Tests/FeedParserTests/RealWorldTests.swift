@@ -81,3 +81,39 @@ final class NamespaceLeniencyTests: XCTestCase {
         XCTAssertEqual(feed.items.first?.updated, Fixture.utc(2005, 7, 1))
     }
 }
+
+/// The response shapes of the services frenemy polls, as their feeds really look.
+final class ServiceShapeTests: XCTestCase {
+    func testGoogleNewsRSS() throws {
+        let feed = try Fixture.parse("google-news.xml")
+        let item = try XCTUnwrap(feed.items.first)
+        XCTAssertEqual(item.title, "Meta takes 49% stake in Scale AI - Reuters")
+        XCTAssertEqual(
+            item.summary, "Meta takes 49% stake in Scale AI Reuters", "double-escaped &nbsp; reads as a space")
+        XCTAssertEqual(item.id, "CBMiWmh0dHBzOi8vd3d3LnJldXRlcnMuY29tL3RlY2hub2xvZ3kvc2NhbGUtYWk")
+        XCTAssertEqual(item.published, Fixture.utc(2024, 6, 3, 11, 2))
+        XCTAssertTrue(feed.warnings.isEmpty, "\(feed.warnings)")
+    }
+
+    func testYouTubeAtomUsesTheMediaDescription() throws {
+        let feed = try Fixture.parse("youtube.xml")
+        let item = try XCTUnwrap(feed.items.first)
+        XCTAssertEqual(item.id, "yt:video:abc123")
+        XCTAssertEqual(item.link, "https://www.youtube.com/watch?v=abc123")
+        XCTAssertEqual(item.summary, "We announce a multi-year agreement with Scale AI.\nTimestamps below.")
+        XCTAssertEqual(item.authors, ["Example Channel"])
+    }
+
+    func testSECEdgarAtomKeepsItemNumbersAsText() throws {
+        let feed = try Fixture.parse("sec-edgar.xml", url: "https://www.sec.gov/cgi-bin/browse-edgar?action=getcurrent")
+        let item = try XCTUnwrap(feed.items.first)
+        XCTAssertEqual(item.title, "8-K - Example Vendor Corp (0001234567) (Filer)")
+        XCTAssertEqual(item.id, "urn:tag:sec.gov,2008:accession-number=0001234567-24-000001")
+        XCTAssertEqual(item.updated, Fixture.utc(2024, 6, 3, 15, 45, 12))
+        XCTAssertEqual(item.categories, ["8-K"], "the term, not the label")
+        XCTAssertTrue(
+            item.summary?.contains("Item 1.01: Entry into a Material Definitive Agreement\nItem 9.01") ?? false,
+            item.summary ?? "nil")
+        XCTAssertEqual(feed.feed.link, "https://www.sec.gov/cgi-bin/browse-edgar?action=getcurrent")
+    }
+}
