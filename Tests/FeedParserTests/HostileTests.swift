@@ -20,7 +20,7 @@ final class HostileTests: XCTestCase {
         XCTAssertTrue(item.title.hasPrefix("Leak:"), item.title)
         let hostname = (try? String(contentsOfFile: "/etc/hostname", encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        if let hostname, !hostname.isEmpty {
+        if let hostname, hostname.count >= 6 {  // short names could occur in the output by chance
             XCTAssertFalse(
                 try String(data: JSONEncoder.frenemy.encode(feed), encoding: .utf8)?.contains(hostname) ?? true)
         }
