@@ -100,7 +100,7 @@ struct XMLRepair {
         }
         let next = b[i + 1]
         if has(b, i, "<!--") { return copyThrough(b, from: i, skip: 4, terminator: "-->", into: &out) }
-        if has(b, i, "<![CDATA[") { return copyThrough(b, from: i, skip: 9, terminator: "]]>", into: &out) }
+        if has(b, i, "<![CDATA[") { return cdataAsText(b, from: i, into: &out) }
         if next == UInt8(ascii: "?") { return copyThrough(b, from: i, skip: 2, terminator: "?>", into: &out) }
         if next == UInt8(ascii: "!") {
             // DOCTYPE (and any other declaration): dropped with its internal subset.
@@ -238,6 +238,37 @@ struct XMLRepair {
         }
         Self.append("&amp;", to: &out)
         return start + 1
+    }
+
+    /// A CDATA section rewritten as escaped character data: libxml2 reads CDATA one character
+    /// at a time but plain text in bulk, and feeds carry most of their bytes in CDATA.
+    func cdataAsText(_ b: UnsafeBufferPointer<UInt8>, from: Int, into out: inout [UInt8]) -> Int {
+        let contentStart = from + 9
+        let contentEnd = find(b, from: contentStart, "]]>") ?? b.count
+        var k = contentStart
+        while k < contentEnd {
+            var j = k
+            while j < contentEnd {
+                let c = b[j]
+                if c == UInt8(ascii: "<") || c == UInt8(ascii: "&") || c == UInt8(ascii: ">")
+                    || (c < 0x20 && c != 0x09 && c != 0x0A && c != 0x0D)
+                {
+                    break
+                }
+                j += 1
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[k..<j]))
+            if j < contentEnd {
+                switch b[j] {
+                case UInt8(ascii: "<"): Self.append("&lt;", to: &out)
+                case UInt8(ascii: "&"): Self.append("&amp;", to: &out)
+                case UInt8(ascii: ">"): Self.append("&gt;", to: &out)
+                default: break
+                }
+            }
+            k = j + 1
+        }
+        return min(contentEnd + 3, b.count)
     }
 
     /// Copies from `from` through the terminator (or to the end), minus control bytes.
