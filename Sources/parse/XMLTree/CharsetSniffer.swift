@@ -104,7 +104,13 @@ enum CharsetSniffer {
     static func validUTF8Length(_ b: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
         var i = from
         let n = b.count
+        let raw = UnsafeRawBufferPointer(b)
         while i < n {
+            // Eight ASCII bytes at a time: most of any feed is markup and English text.
+            while i + 8 <= n, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                i += 8
+            }
+            guard i < n else { break }
             let c = b[i]
             if c < 0x80 {
                 i += 1
