@@ -46,6 +46,16 @@ final class HostileTests: XCTestCase {
         XCTAssertTrue(feed.warnings.contains { $0.contains("truncated") }, "\(feed.warnings)")
     }
 
+    func testStrayQuoteInATagDoesNotSwallowTheFeed() throws {
+        let xml = """
+            <rss><channel><title>q</title>
+            <item><title>one</title><description><img alt=don't src=x></description><guid>1</guid></item>
+            <item><title>two</title><guid>2</guid></item></channel></rss>
+            """
+        let feed = try FeedParser.parse(Data(xml.utf8))
+        XCTAssertEqual(feed.items.map(\.title), ["one", "two"])
+    }
+
     func testDeepNestingIsBounded() throws {
         let depth = 5000
         let xml =

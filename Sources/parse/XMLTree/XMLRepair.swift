@@ -169,6 +169,7 @@ struct XMLRepair {
     ) -> Int {
         var quote: UInt8 = 0
         var values = 0  // attribute values completed so far
+        var lastOutside: UInt8 = 0  // last non-space byte outside quotes
         var i = from
         while i < b.count {
             let c = b[i]
@@ -183,6 +184,13 @@ struct XMLRepair {
             if quote == 0 && c == UInt8(ascii: "<") {
                 return i  // a tag cut short by the next one
             }
+            if quote == 0, c == UInt8(ascii: "\"") || c == UInt8(ascii: "'"), lastOutside != UInt8(ascii: "=") {
+                // A stray quote (not opening a value) would swallow the document up to the next
+                // one; XML has no use for it here, so it goes.
+                i += 1
+                continue
+            }
+            if quote == 0, c != 0x20, c != 0x09, c != 0x0A, c != 0x0D { lastOutside = c }
             if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
                 if quote == 0 {
                     quote = c
