@@ -20,6 +20,19 @@ final class RealWorldTests: XCTestCase {
         XCTAssertEqual(feed.items[2].summary, "First\nline\nSecond & last", "raw HTML children are read as HTML")
     }
 
+    func testHTMLStyleAttributesInUnescapedMarkupAreRepaired() throws {
+        let xml = """
+            <rss><channel><title>q</title>
+            <item><title>one</title><description><table><tr><td nowrap>cell</td></tr></table><a href=http://x.com/?a=1&b=2 href="dup">link</a> <input disabled> tail</description><guid>1</guid></item>
+            <item><title>two</title><guid>2</guid></item></channel></rss>
+            """
+        let feed = try FeedParser.parse(Data(xml.utf8))
+        XCTAssertEqual(feed.items.map(\.title), ["one", "two"])
+        XCTAssertEqual(feed.items.first?.summary, "cell\nlink tail")
+        XCTAssertFalse(
+            feed.warnings.contains { $0.hasPrefix("XML line") }, "libxml2 saw well-formed XML: \(feed.warnings)")
+    }
+
     func testAtomEntriesInheritFeedAuthors() throws {
         let xml = """
             <feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><author><name>Feed Author</name></author>

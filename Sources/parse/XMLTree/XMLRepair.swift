@@ -16,8 +16,8 @@ import TextNormalizer
 /// Comments, CDATA sections and processing instructions are copied as they are.
 struct XMLRepair {
     var warnings: [String] = []
-    private var repairedTags = 0
-    private var droppedAttributes = 0
+    var repairedTags = 0
+    var droppedAttributes = 0
     /// More attributes than any feed element needs; the rest of such a tag is dropped.
     static let maxAttributes = 256
 
@@ -119,7 +119,7 @@ struct XMLRepair {
                 Self.append("&lt;", to: &out)
                 return i + 1
             }
-            let end = tagEnd(b, from: j, copyInto: nil)
+            let end = Self.scanTagEnd(b, from: j)
             let name = nameStart..<j
             let key = Self.key(b, name)
             // The count rules out "not open" in O(1), so a flood of stray end tags stays linear.
@@ -141,10 +141,13 @@ struct XMLRepair {
         var j = i + 1
         while j < n, Self.isNameByte(b[j]) { j += 1 }
         let name = (i + 1)..<j
-        let scanEnd = tagEnd(b, from: j, copyInto: nil)
-        let emptyElement = scanEnd >= 2 && b[scanEnd - 1] == UInt8(ascii: ">") && b[scanEnd - 2] == UInt8(ascii: "/")
+        let end = Self.scanTagEnd(b, from: j)
+        let closed = end > j && b[end - 1] == UInt8(ascii: ">")
+        var bodyEnd = closed ? end - 1 : end
+        let selfClosing = closed && bodyEnd > j && b[bodyEnd - 1] == UInt8(ascii: "/")
+        if selfClosing { bodyEnd -= 1 }
         let key = Self.key(b, name)
-        if !emptyElement, isRepeatable(b, name), open.contains(key),
+        if !selfClosing, isRepeatable(b, name), open.contains(key),
             let depth = open.stack.lastIndex(where: { $0.key == key && same(b, $0.range, name) })
         {
             // A new item while one is still open: the old one was never closed.
@@ -154,65 +157,11 @@ struct XMLRepair {
         let tagStart = out.count
         out.append(UInt8(ascii: "<"))
         out.append(contentsOf: UnsafeBufferPointer(rebasing: b[name]))
-        let before = out.count
-        let end = tagEnd(b, from: j, copyInto: &out)
-        if out.count == before || out[out.count - 1] != UInt8(ascii: ">") { out.append(UInt8(ascii: ">")) }
-        let selfClosing = out.count >= 2 && out[out.count - 2] == UInt8(ascii: "/")
+        copyAttributes(b, j..<bodyEnd, into: &out)
+        if selfClosing { out.append(UInt8(ascii: "/")) }
+        out.append(UInt8(ascii: ">"))
         if !selfClosing { open.push(name, key: key, outStart: tagStart) }
         return end
-    }
-
-    /// Scans a tag's remainder up to `>` outside quotes, copying it (with `&` and `<` fixed in
-    /// attribute values) when asked. Returns the index after `>`.
-    private mutating func tagEnd(
-        _ b: UnsafeBufferPointer<UInt8>, from: Int, copyInto out: UnsafeMutablePointer<[UInt8]>?
-    ) -> Int {
-        var quote: UInt8 = 0
-        var values = 0  // attribute values completed so far
-        var lastOutside: UInt8 = 0  // last non-space byte outside quotes
-        var i = from
-        while i < b.count {
-            let c = b[i]
-            // Past the cap the rest of the tag is dropped: libxml2 checks attributes for
-            // duplicates pairwise, so a tag with thousands of them would stall it.
-            let keep = values < Self.maxAttributes
-            if quote == 0 && c == UInt8(ascii: ">") {
-                if !keep, b[i - 1] == UInt8(ascii: "/") { out?.pointee.append(UInt8(ascii: "/")) }
-                out?.pointee.append(c)
-                return i + 1
-            }
-            if quote == 0 && c == UInt8(ascii: "<") {
-                return i  // a tag cut short by the next one
-            }
-            if quote == 0, c == UInt8(ascii: "\"") || c == UInt8(ascii: "'"), lastOutside != UInt8(ascii: "=") {
-                // A stray quote (not opening a value) would swallow the document up to the next
-                // one; XML has no use for it here, so it goes.
-                i += 1
-                continue
-            }
-            if quote == 0, c != 0x20, c != 0x09, c != 0x0A, c != 0x0D { lastOutside = c }
-            if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
-                if quote == 0 {
-                    quote = c
-                } else if quote == c {
-                    quote = 0
-                    values += 1
-                    if values == Self.maxAttributes + 1, out != nil { droppedAttributes += 1 }
-                }
-                if keep { out?.pointee.append(c) }
-            } else if !keep {
-                // dropped
-            } else if let out, c == UInt8(ascii: "&") {
-                i = reference(b, at: i, into: &out.pointee)
-                continue
-            } else if c == UInt8(ascii: "<") {
-                out.map { Self.append("&lt;", to: &$0.pointee) }
-            } else if c >= 0x20 || c == 0x09 || c == 0x0A || c == 0x0D {
-                out?.pointee.append(c)
-            }
-            i += 1
-        }
-        return b.count
     }
 
     /// Copies a reference, rewriting it when XML would not understand it.
