@@ -22,7 +22,7 @@ final class AtomJSONTests: XCTestCase {
         XCTAssertEqual(e.published?.timeIntervalSince1970, Fixture.utc(2024, 6, 3, 13, 30).timeIntervalSince1970 + 0.25)
         XCTAssertEqual(e.updated, Fixture.utc(2024, 6, 3, 10))
         XCTAssertEqual(e.authors, ["Alice Author"])
-        XCTAssertEqual(e.categories, ["Deals"])
+        XCTAssertEqual(e.categories, ["deals"])
         XCTAssertEqual(e.summary, "Plain <text> summary, not HTML", "type=text is not parsed as HTML")
         XCTAssertEqual(e.content, "First paragraph.\nSecond paragraph.")
 
@@ -76,6 +76,16 @@ final class AtomJSONTests: XCTestCase {
         XCTAssertEqual(a.content, "Body text")
         XCTAssertEqual(a.updated, Fixture.utc(2024, 6, 4, 10))
         XCTAssertNil(a.published)
+    }
+
+    func testJSONTitlesWithCharacterReferencesAreDecoded() throws {
+        let json = """
+            {"version": "https://jsonfeed.org/version/1.1", "items": [
+              {"id": "1", "title": "It&#8217;s AT&amp;T <b>time</b>", "summary": "caf&eacute;", "content_text": "x"}]}
+            """
+        let item = try XCTUnwrap(FeedParser.parse(Data(json.utf8)).items.first)
+        XCTAssertEqual(item.title, "It’s AT&T <b>time</b>", "references decoded, yet plain text keeps its brackets")
+        XCTAssertEqual(item.summary, "café")
     }
 
     func testJSONErrorsAreTyped() {

@@ -28,6 +28,9 @@ final class DateTests: XCTestCase {
         check("Mon, 03 Jun 2024 12:00:00 +0000 (UTC)", noon)
         check("Mon, 03 Jun 2024 14:00:00 GMT+2", noon)
         check("Mo, 03 Okt 2024 12:00:00 GMT", Fixture.utc(2024, 10, 3, 12))  // German
+        check("lun., 03 juin 2024 12:00:00 +0000", noon)  // French
+        check("03 févr. 2024 12:00", Fixture.utc(2024, 2, 3, 12))
+        check("3 maj 2024 12:00:00 GMT", Fixture.utc(2024, 5, 3, 12))  // Swedish/Polish
         check("Mon, 03 Jun 1999 12:00:00 GMT", Fixture.utc(1999, 6, 3, 12))
         check("Thu, 03 Jun 99 12:00:00 GMT", Fixture.utc(1999, 6, 3, 12))
     }

@@ -24,6 +24,17 @@ final class DetectionTests: XCTestCase {
         XCTAssertTrue(feed.warnings.contains { $0.contains("non-XML text before the feed") }, "\(feed.warnings)")
     }
 
+    func testDataSlicesParseLikeWholeData() throws {
+        let whole = try Fixture.data("windows-1252.xml")
+        let padded = Data(repeating: 0x58, count: 7) + whole
+        let slice = padded[padded.index(padded.startIndex, offsetBy: 7)...]
+        XCTAssertNotEqual(slice.startIndex, 0)
+        XCTAssertEqual(try FeedParser.parse(slice), try FeedParser.parse(whole))
+        let json = try Fixture.data("jsonfeed11.json")
+        let jsonPadded = Data(repeating: 0x58, count: 3) + json
+        XCTAssertEqual(try FeedParser.parse(jsonPadded[3...]), try FeedParser.parse(json))
+    }
+
     func testEmptyAndNonFeedsAreClearErrors() {
         XCTAssertThrowsError(try FeedParser.parse(Data())) { XCTAssertEqual($0 as? FeedParseError, .empty) }
         XCTAssertThrowsError(try FeedParser.parse(Data("   \n ".utf8))) {

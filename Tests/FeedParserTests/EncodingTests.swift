@@ -46,6 +46,12 @@ final class EncodingTests: XCTestCase {
         XCTAssertNotNil(try FeedParser.parse(Data(bytes)).feed.title)
     }
 
+    func testWideLabelOnNarrowBytesIsIgnored() throws {
+        var bytes = Array("<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss><channel><title>caf".utf8)
+        bytes += [0xE9] + Array("</title></channel></rss>".utf8)  // latin1 é, not UTF-16 at all
+        XCTAssertEqual(try FeedParser.parse(Data(bytes)).feed.title, "café")
+    }
+
     func testUTF16WithBOM() throws {
         let feed = try Fixture.parse("utf16.xml")
         XCTAssertEqual(feed.feed.title, "Sixteen é")

@@ -20,7 +20,7 @@ final class HostileTests: XCTestCase {
         XCTAssertTrue(item.title.hasPrefix("Leak:"), item.title)
         let hostname = (try? String(contentsOfFile: "/etc/hostname", encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        if let hostname, !hostname.isEmpty {
+        if let hostname, hostname.count >= 6 {  // short names could occur in the output by chance
             XCTAssertFalse(
                 try String(data: JSONEncoder.frenemy.encode(feed), encoding: .utf8)?.contains(hostname) ?? true)
         }
@@ -44,6 +44,16 @@ final class HostileTests: XCTestCase {
         let feed = try FeedParser.parse(Data(text[..<cut.upperBound].utf8))
         XCTAssertEqual(feed.items.map(\.id), ["tag:news.example.com,2024:1"])
         XCTAssertTrue(feed.warnings.contains { $0.contains("truncated") }, "\(feed.warnings)")
+    }
+
+    func testStrayQuoteInATagDoesNotSwallowTheFeed() throws {
+        let xml = """
+            <rss><channel><title>q</title>
+            <item><title>one</title><description><img alt=don't src=x></description><guid>1</guid></item>
+            <item><title>two</title><guid>2</guid></item></channel></rss>
+            """
+        let feed = try FeedParser.parse(Data(xml.utf8))
+        XCTAssertEqual(feed.items.map(\.title), ["one", "two"])
     }
 
     func testDeepNestingIsBounded() throws {

@@ -20,6 +20,19 @@ final class RealWorldTests: XCTestCase {
         XCTAssertEqual(feed.items[2].summary, "First\nline\nSecond & last", "raw HTML children are read as HTML")
     }
 
+    func testHTMLStyleAttributesInUnescapedMarkupAreRepaired() throws {
+        let xml = """
+            <rss><channel><title>q</title>
+            <item><title>one</title><description><table><tr><td nowrap>cell</td></tr></table><a href=http://x.com/?a=1&b=2 href="dup">link</a> <input disabled> tail</description><guid>1</guid></item>
+            <item><title>two</title><guid>2</guid></item></channel></rss>
+            """
+        let feed = try FeedParser.parse(Data(xml.utf8))
+        XCTAssertEqual(feed.items.map(\.title), ["one", "two"])
+        XCTAssertEqual(feed.items.first?.summary, "cell\nlink tail")
+        XCTAssertFalse(
+            feed.warnings.contains { $0.hasPrefix("XML line") }, "libxml2 saw well-formed XML: \(feed.warnings)")
+    }
+
     func testAtomEntriesInheritFeedAuthors() throws {
         let xml = """
             <feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><author><name>Feed Author</name></author>
@@ -79,5 +92,41 @@ final class NamespaceLeniencyTests: XCTestCase {
         XCTAssertEqual(feed.format, .atom)
         XCTAssertEqual(feed.items.first?.title, "Draft entry")
         XCTAssertEqual(feed.items.first?.updated, Fixture.utc(2005, 7, 1))
+    }
+}
+
+/// The response shapes of the services frenemy polls, as their feeds really look.
+final class ServiceShapeTests: XCTestCase {
+    func testGoogleNewsRSS() throws {
+        let feed = try Fixture.parse("google-news.xml")
+        let item = try XCTUnwrap(feed.items.first)
+        XCTAssertEqual(item.title, "Meta takes 49% stake in Scale AI - Reuters")
+        XCTAssertEqual(
+            item.summary, "Meta takes 49% stake in Scale AI Reuters", "double-escaped &nbsp; reads as a space")
+        XCTAssertEqual(item.id, "CBMiWmh0dHBzOi8vd3d3LnJldXRlcnMuY29tL3RlY2hub2xvZ3kvc2NhbGUtYWk")
+        XCTAssertEqual(item.published, Fixture.utc(2024, 6, 3, 11, 2))
+        XCTAssertTrue(feed.warnings.isEmpty, "\(feed.warnings)")
+    }
+
+    func testYouTubeAtomUsesTheMediaDescription() throws {
+        let feed = try Fixture.parse("youtube.xml")
+        let item = try XCTUnwrap(feed.items.first)
+        XCTAssertEqual(item.id, "yt:video:abc123")
+        XCTAssertEqual(item.link, "https://www.youtube.com/watch?v=abc123")
+        XCTAssertEqual(item.summary, "We announce a multi-year agreement with Scale AI.\nTimestamps below.")
+        XCTAssertEqual(item.authors, ["Example Channel"])
+    }
+
+    func testSECEdgarAtomKeepsItemNumbersAsText() throws {
+        let feed = try Fixture.parse("sec-edgar.xml", url: "https://www.sec.gov/cgi-bin/browse-edgar?action=getcurrent")
+        let item = try XCTUnwrap(feed.items.first)
+        XCTAssertEqual(item.title, "8-K - Example Vendor Corp (0001234567) (Filer)")
+        XCTAssertEqual(item.id, "urn:tag:sec.gov,2008:accession-number=0001234567-24-000001")
+        XCTAssertEqual(item.updated, Fixture.utc(2024, 6, 3, 15, 45, 12))
+        XCTAssertEqual(item.categories, ["8-K"], "the term, not the label")
+        XCTAssertTrue(
+            item.summary?.contains("Item 1.01: Entry into a Material Definitive Agreement\nItem 9.01") ?? false,
+            item.summary ?? "nil")
+        XCTAssertEqual(feed.feed.link, "https://www.sec.gov/cgi-bin/browse-edgar?action=getcurrent")
     }
 }

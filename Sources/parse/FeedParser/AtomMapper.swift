@@ -47,11 +47,15 @@ enum AtomMapper {
         d.published = context.date(published?.text, field: published?.name ?? "published", item: index)
         let updated = entry.first("updated", namespace: ns) ?? entry.first("modified", namespace: ns)
         d.updated = context.date(updated?.text, field: updated?.name ?? "updated", item: index)
-        d.summary = textConstruct(entry.first("summary", namespace: ns))
+        d.summary =
+            textConstruct(entry.first("summary", namespace: ns))
+            ?? Text.plain(
+                entry.first("group", namespace: RSSMapper.mediaNS)?.first("description", namespace: RSSMapper.mediaNS)?
+                    .text)
         d.content = textConstruct(entry.first("content", namespace: ns))
         d.authors = people(entry.all("author", namespace: ns), ns: ns)
         for c in entry.all("category", namespace: ns) {
-            if let term = Text.plain(c.attribute("label") ?? c.attribute("term") ?? c.text, singleLine: true),
+            if let term = Text.plain(c.attribute("term") ?? c.attribute("label") ?? c.text, singleLine: true),
                 !d.categories.contains(term)
             {
                 d.categories.append(term)

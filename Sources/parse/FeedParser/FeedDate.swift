@@ -247,11 +247,14 @@ public enum FeedDate {
         "janvier": 1, "février": 2, "avril": 4, "juillet": 7, "décembre": 12, "enero": 1, "febrero": 2,
         "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8, "septiembre": 9,
         "octubre": 10, "noviembre": 11, "diciembre": 12,
+        // Scandinavian and Polish forms.
+        "maj": 5, "des": 12, "sty": 1, "lut": 2, "kwi": 4, "cze": 6, "lip": 7, "sie": 8, "wrz": 9, "paź": 10,
+        "lis": 11, "gru": 12,
     ]
 
     static let dayNames = [
         "mon", "tue", "wed", "thu", "fri", "sat", "sun", "mo", "di", "mi", "do", "fr", "sa", "so", "lun", "mar",
-        "mer", "jeu", "ven", "sam", "dim",
+        "mer", "jeu", "ven", "sam", "dim", "ma", "wo", "vr", "za", "zo", "tis", "ons", "tor", "fre", "lör", "sön",
     ]
 
     static let ignorable: Set<String> = ["at", "on", "the", "of", "t", "etc"]

@@ -64,6 +64,12 @@ enum Text {
         return t.isEmpty ? nil : t
     }
 
+    /// Plain text in which character references are still decoded: JSON Feed generators
+    /// (WordPress's among them) routinely write titles like "It&#8217;s" or "AT&amp;T".
+    static func decodedPlain(_ s: String?, singleLine: Bool = false) -> String? {
+        plain(s.map(HTMLEntities.decode), singleLine: singleLine)
+    }
+
     static func trimmed(_ s: String?) -> String? {
         guard let t = s?.trimmedWS, !t.isEmpty else { return nil }
         return t

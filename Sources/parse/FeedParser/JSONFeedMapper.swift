@@ -20,7 +20,7 @@ enum JSONFeedMapper {
         }
         let home = Links.resolve(feed["home_page_url"] as? String, against: context.feedURL)
         var info = FeedInfo()
-        info.title = Text.plain(feed["title"] as? String, singleLine: true)
+        info.title = Text.decodedPlain(feed["title"] as? String, singleLine: true)
         info.link = home
         info.description = Text.plain(feed["description"] as? String)
         info.language = Text.trimmed(feed["language"] as? String)
@@ -45,13 +45,13 @@ enum JSONFeedMapper {
         } else if let n = item["id"] as? NSNumber {
             d.guid = n.stringValue
         }
-        d.title = Text.plain(item["title"] as? String, singleLine: true) ?? ""
+        d.title = Text.decodedPlain(item["title"] as? String, singleLine: true) ?? ""
         d.link =
             Links.resolve(item["url"] as? String, against: base)
             ?? Links.resolve(item["external_url"] as? String, against: base)
         d.published = context.date(item["date_published"] as? String, field: "date_published", item: index)
         d.updated = context.date(item["date_modified"] as? String, field: "date_modified", item: index)
-        d.summary = Text.plain(item["summary"] as? String)
+        d.summary = Text.decodedPlain(item["summary"] as? String)
         d.content = Text.html(item["content_html"] as? String) ?? Text.plain(item["content_text"] as? String)
         var people: [[String: Any]] = item["authors"] as? [[String: Any]] ?? []
         if let one = item["author"] as? [String: Any] { people.append(one) }

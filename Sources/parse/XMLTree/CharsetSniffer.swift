@@ -40,7 +40,11 @@ enum CharsetSniffer {
             // As browsers do: ISO-8859-1 labels are read as its superset windows-1252.
             return CharsetDecision(bytes: raw, encoding: "WINDOWS-1252")
         }
-        if isKnown(label) { return CharsetDecision(bytes: raw, encoding: label) }
+        // A wide label without wide bytes (no BOM, no NUL pattern) is simply wrong.
+        let wide = ["utf-16", "utf16", "utf-32", "utf32", "ucs-2", "ucs2", "ucs-4", "unicode"].contains {
+            lower.hasPrefix($0)
+        }
+        if !wide, isKnown(label) { return CharsetDecision(bytes: raw, encoding: label) }
         var d = utf8OrRepaired(raw, label: label)
         d.warnings.insert("unknown charset \(label); non-UTF-8 bytes read as windows-1252", at: 0)
         return d
@@ -100,7 +104,13 @@ enum CharsetSniffer {
     static func validUTF8Length(_ b: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
         var i = from
         let n = b.count
+        let raw = UnsafeRawBufferPointer(b)
         while i < n {
+            // Eight ASCII bytes at a time: most of any feed is markup and English text.
+            while i + 8 <= n, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                i += 8
+            }
+            guard i < n else { break }
             let c = b[i]
             if c < 0x80 {
                 i += 1

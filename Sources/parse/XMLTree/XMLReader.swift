@@ -26,9 +26,10 @@ public enum XMLReader {
         let sink = ErrorSink()
         guard let ctxt = xmlNewParserCtxt() else { throw .noRootElement(warnings: ["libxml2 out of memory"]) }
         defer { xmlFreeParserCtxt(ctxt) }
+        guard let sax = ctxt.pointee.sax else { throw .noRootElement(warnings: ["libxml2 gave no SAX handler"]) }
         frenemy_xml_silence_generic_errors()
         ctxt.pointee._private = Unmanaged.passUnretained(sink).toOpaque()
-        ctxt.pointee.sax.pointee.serror = { userData, error in
+        sax.pointee.serror = { userData, error in
             guard let userData, let error else { return }
             let parser = userData.assumingMemoryBound(to: xmlParserCtxt.self)
             guard let priv = parser.pointee._private else { return }

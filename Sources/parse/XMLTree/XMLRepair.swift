@@ -16,8 +16,8 @@ import TextNormalizer
 /// Comments, CDATA sections and processing instructions are copied as they are.
 struct XMLRepair {
     var warnings: [String] = []
-    private var repairedTags = 0
-    private var droppedAttributes = 0
+    var repairedTags = 0
+    var droppedAttributes = 0
     /// More attributes than any feed element needs; the rest of such a tag is dropped.
     static let maxAttributes = 256
 
@@ -100,7 +100,7 @@ struct XMLRepair {
         }
         let next = b[i + 1]
         if has(b, i, "<!--") { return copyThrough(b, from: i, skip: 4, terminator: "-->", into: &out) }
-        if has(b, i, "<![CDATA[") { return copyThrough(b, from: i, skip: 9, terminator: "]]>", into: &out) }
+        if has(b, i, "<![CDATA[") { return cdataAsText(b, from: i, into: &out) }
         if next == UInt8(ascii: "?") { return copyThrough(b, from: i, skip: 2, terminator: "?>", into: &out) }
         if next == UInt8(ascii: "!") {
             // DOCTYPE (and any other declaration): dropped with its internal subset.
@@ -119,7 +119,7 @@ struct XMLRepair {
                 Self.append("&lt;", to: &out)
                 return i + 1
             }
-            let end = tagEnd(b, from: j, copyInto: nil)
+            let end = Self.scanTagEnd(b, from: j)
             let name = nameStart..<j
             let key = Self.key(b, name)
             // The count rules out "not open" in O(1), so a flood of stray end tags stays linear.
@@ -141,10 +141,13 @@ struct XMLRepair {
         var j = i + 1
         while j < n, Self.isNameByte(b[j]) { j += 1 }
         let name = (i + 1)..<j
-        let scanEnd = tagEnd(b, from: j, copyInto: nil)
-        let emptyElement = scanEnd >= 2 && b[scanEnd - 1] == UInt8(ascii: ">") && b[scanEnd - 2] == UInt8(ascii: "/")
+        let end = Self.scanTagEnd(b, from: j)
+        let closed = end > j && b[end - 1] == UInt8(ascii: ">")
+        var bodyEnd = closed ? end - 1 : end
+        let selfClosing = closed && bodyEnd > j && b[bodyEnd - 1] == UInt8(ascii: "/")
+        if selfClosing { bodyEnd -= 1 }
         let key = Self.key(b, name)
-        if !emptyElement, isRepeatable(b, name), open.contains(key),
+        if !selfClosing, isRepeatable(b, name), open.contains(key),
             let depth = open.stack.lastIndex(where: { $0.key == key && same(b, $0.range, name) })
         {
             // A new item while one is still open: the old one was never closed.
@@ -154,57 +157,11 @@ struct XMLRepair {
         let tagStart = out.count
         out.append(UInt8(ascii: "<"))
         out.append(contentsOf: UnsafeBufferPointer(rebasing: b[name]))
-        let before = out.count
-        let end = tagEnd(b, from: j, copyInto: &out)
-        if out.count == before || out[out.count - 1] != UInt8(ascii: ">") { out.append(UInt8(ascii: ">")) }
-        let selfClosing = out.count >= 2 && out[out.count - 2] == UInt8(ascii: "/")
+        copyAttributes(b, j..<bodyEnd, into: &out)
+        if selfClosing { out.append(UInt8(ascii: "/")) }
+        out.append(UInt8(ascii: ">"))
         if !selfClosing { open.push(name, key: key, outStart: tagStart) }
         return end
-    }
-
-    /// Scans a tag's remainder up to `>` outside quotes, copying it (with `&` and `<` fixed in
-    /// attribute values) when asked. Returns the index after `>`.
-    private mutating func tagEnd(
-        _ b: UnsafeBufferPointer<UInt8>, from: Int, copyInto out: UnsafeMutablePointer<[UInt8]>?
-    ) -> Int {
-        var quote: UInt8 = 0
-        var values = 0  // attribute values completed so far
-        var i = from
-        while i < b.count {
-            let c = b[i]
-            // Past the cap the rest of the tag is dropped: libxml2 checks attributes for
-            // duplicates pairwise, so a tag with thousands of them would stall it.
-            let keep = values < Self.maxAttributes
-            if quote == 0 && c == UInt8(ascii: ">") {
-                if !keep, b[i - 1] == UInt8(ascii: "/") { out?.pointee.append(UInt8(ascii: "/")) }
-                out?.pointee.append(c)
-                return i + 1
-            }
-            if quote == 0 && c == UInt8(ascii: "<") {
-                return i  // a tag cut short by the next one
-            }
-            if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
-                if quote == 0 {
-                    quote = c
-                } else if quote == c {
-                    quote = 0
-                    values += 1
-                    if values == Self.maxAttributes + 1, out != nil { droppedAttributes += 1 }
-                }
-                if keep { out?.pointee.append(c) }
-            } else if !keep {
-                // dropped
-            } else if let out, c == UInt8(ascii: "&") {
-                i = reference(b, at: i, into: &out.pointee)
-                continue
-            } else if c == UInt8(ascii: "<") {
-                out.map { Self.append("&lt;", to: &$0.pointee) }
-            } else if c >= 0x20 || c == 0x09 || c == 0x0A || c == 0x0D {
-                out?.pointee.append(c)
-            }
-            i += 1
-        }
-        return b.count
     }
 
     /// Copies a reference, rewriting it when XML would not understand it.
@@ -238,6 +195,37 @@ struct XMLRepair {
         }
         Self.append("&amp;", to: &out)
         return start + 1
+    }
+
+    /// A CDATA section rewritten as escaped character data: libxml2 reads CDATA one character
+    /// at a time but plain text in bulk, and feeds carry most of their bytes in CDATA.
+    func cdataAsText(_ b: UnsafeBufferPointer<UInt8>, from: Int, into out: inout [UInt8]) -> Int {
+        let contentStart = from + 9
+        let contentEnd = find(b, from: contentStart, "]]>") ?? b.count
+        var k = contentStart
+        while k < contentEnd {
+            var j = k
+            while j < contentEnd {
+                let c = b[j]
+                if c == UInt8(ascii: "<") || c == UInt8(ascii: "&") || c == UInt8(ascii: ">")
+                    || (c < 0x20 && c != 0x09 && c != 0x0A && c != 0x0D)
+                {
+                    break
+                }
+                j += 1
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[k..<j]))
+            if j < contentEnd {
+                switch b[j] {
+                case UInt8(ascii: "<"): Self.append("&lt;", to: &out)
+                case UInt8(ascii: "&"): Self.append("&amp;", to: &out)
+                case UInt8(ascii: ">"): Self.append("&gt;", to: &out)
+                default: break
+                }
+            }
+            k = j + 1
+        }
+        return min(contentEnd + 3, b.count)
     }
 
     /// Copies from `from` through the terminator (or to the end), minus control bytes.
