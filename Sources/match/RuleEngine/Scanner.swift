@@ -56,7 +56,9 @@ extension Engine {
     /// mapped when something was found.
     func scanField(_ s: String, _ field: MatchField) -> FieldScan? {
         let quick: [(Int, Int)]?? = s.utf8.withContiguousStorageIfAvailable { buf in
-            if buf.contains(where: { $0 >= 0x80 }) { return nil }
+            var bits: UInt8 = 0
+            for b in buf { bits |= b }  // no early exit, so it vectorizes
+            if bits >= 0x80 { return nil }
             var raw: [(Int, Int)] = []
             automaton.scan(buf) { raw.append(($0, $1)) }
             return raw
