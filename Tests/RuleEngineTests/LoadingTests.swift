@@ -114,3 +114,16 @@ final class LoadingTests: XCTestCase {
         XCTAssertEqual(set.entityCount, 5)
     }
 }
+
+/// Warnings point at likely typos without refusing the rules.
+final class WarningTests: XCTestCase {
+    func testMisspeltEntityRoleIsAWarningWithSuggestion() throws {
+        let set = try loadRules([
+            "a.yaml": baseWatchlist + "  - {id: typo, roles: [vendr], aliases: [Typo Corp]}\n",
+            "b.yaml": "rules:\n  - {id: r, title: T, severity: low, match: {all: [{entity: vendor}, {phrase: [x]}]}}\n",
+        ])
+        XCTAssertEqual(set.warnings.map(\.message), ["role 'vendr' of entity 'typo' is used by no rule"])
+        XCTAssertEqual(set.warnings.first?.hint, "did you mean 'vendor'?")
+        XCTAssertEqual(set.warnings.first?.line, 25)
+    }
+}
