@@ -117,8 +117,8 @@ public struct RuleSet: Sendable {
     }
 
     /// Every enabled rule that fires on the item, at most once each, in rule order. A rule's
-    /// firing is its first consistent binding in the first window (title, then summary, then
-    /// content) where no `unless:` exception holds.
+    /// firing is the tightest consistent binding in the first window (title, then summary, then
+    /// content) where no `unless:` exception holds: one alert per rule and item, never a burst.
     public func match(_ item: MatchInput) -> [RuleMatch] {
         let scans = engine.scan(item)
         guard !scans.isEmpty else { return [] }
