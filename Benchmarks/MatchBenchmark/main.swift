@@ -197,7 +197,7 @@ func grepCPU(_ file: URL) -> Double {
         var envp: [UnsafeMutablePointer<CChar>?] = [
             strdup("LC_ALL=C"), strdup("PATH=" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")), nil,
         ]
-        defer { (argv + envp).forEach { free($0) } }
+        defer { for p in argv + envp { free(p) } }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         // Not /dev/null: GNU grep notices it and stops at the first match.

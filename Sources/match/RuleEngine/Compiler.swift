@@ -55,7 +55,8 @@ struct RuleCompiler {
 
     private func collectBinds(_ c: ConditionDef, _ binds: inout [String: String]) {
         switch c {
-        case .all(let xs, _), .any(let xs, _): xs.forEach { collectBinds($0, &binds) }
+        case .all(let xs, _), .any(let xs, _):
+            for x in xs { collectBinds(x, &binds) }
         case .not(let x, _): collectBinds(x, &binds)
         case .entity(let role, let bind, _, let loc):
             if let other = binds[bind], other != role {
