@@ -23,10 +23,17 @@ struct Solution {
 
     /// How many bytes the solution's evidence spans, from its first to its last word.
     var extent: Int {
-        let starts = bindings.map(\.hit.start) + cues.map(\.hit.start)
-        let ends = bindings.map(\.hit.end) + cues.map(\.hit.end)
-        guard let lo = starts.min(), let hi = ends.max() else { return 0 }
-        return hi - lo
+        var lo = Int.max
+        var hi = 0
+        for b in bindings {
+            lo = min(lo, b.hit.start)
+            hi = max(hi, b.hit.end)
+        }
+        for c in cues {
+            lo = min(lo, c.hit.start)
+            hi = max(hi, c.hit.end)
+        }
+        return hi > lo ? hi - lo : 0
     }
 
     /// Joins two partial solutions: a binding name keeps one entity; different names need

@@ -84,14 +84,20 @@ extension Engine {
         let lengths = automaton.patternLengths
         // An all-capitals field ("META SIGNS DEAL WITH SCALE AI") carries no case information,
         // so capitalised aliases match it case-insensitively.
-        let shouting = !exact.contains { $0 >= 0x61 && $0 <= 0x7A } && exact.contains { $0 >= 0x41 && $0 <= 0x5A }
+        var shouting: Bool?  // computed on the first case-sensitive check
         for (pid, end) in raw {
             let len = lengths[pid]
             let start = end - len
             for u in uses[pid] {
                 if u.checkStart && start > 0 && text.isWord(at: start - 1) { continue }
                 if u.checkEnd && end < n && text.isWord(at: end) { continue }
-                if u.exactFrom < len && !shouting {
+                if u.exactFrom < len {
+                    if shouting == nil {
+                        shouting =
+                            !exact.contains { $0 >= 0x61 && $0 <= 0x7A } && exact.contains { $0 >= 0x41 && $0 <= 0x5A }
+                    }
+                }
+                if u.exactFrom < len && shouting != true {
                     var same = true
                     var k = u.exactFrom
                     while k < len {
