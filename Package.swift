@@ -44,7 +44,7 @@ let package = Package(
             path: "Sources/match/RuleEngine", swiftSettings: strict),
         .executableTarget(
             name: "MatchBenchmark", dependencies: ["RuleEngine"], path: "Benchmarks/MatchBenchmark",
-            swiftSettings: strict),
+            exclude: ["README.md"], swiftSettings: strict),
         .target(
             name: "FrenemyConfig",
             dependencies: ["FrenemyModel", "SourceAdapters", .product(name: "Yams", package: "Yams")],

@@ -1,4 +1,3 @@
-import FrenemyModel
 import RuleEngine
 import XCTest
 
@@ -37,19 +36,13 @@ final class EdgeCaseTests: XCTestCase {
         XCTAssertTrue(dup.contains { $0.message.contains("duplicate key") }, "\(dup)")
     }
 
-    func testExplanationEncodesWindowAsWrittenAndAlertCarriesCompactLine() throws {
+    func testExplanationEncodesWindowAsWrittenAndRoundTrips() throws {
         let set = try ruleSet(match: vendorCompetitorDeal)
         let m = try XCTUnwrap(set.match(MatchInput(title: "Meta takes stake in Scale AI", source: "feed")).first)
         let json = String(decoding: try JSONEncoder().encode(m.explanation), as: UTF8.self)
         XCTAssertTrue(json.contains("\"window\":\"sentence\""), json)
         let decoded = try JSONDecoder().decode(MatchExplanation.self, from: Data(json.utf8))
         XCTAssertEqual(decoded, m.explanation)
-        let item = FeedItem(id: "i1", title: "Meta takes stake in Scale AI", link: "https://example.com/1")
-        let alert = m.alert(id: "a1", item: item, source: "feed", createdAt: Date(timeIntervalSince1970: 0))
-        XCTAssertEqual(alert.ruleID, "r")
-        XCTAssertEqual(
-            alert.explanation, "matched 'Scale AI' (vendor) and 'Meta' (competitor) with 'stake' in one sentence")
-        XCTAssertEqual(alert.bindings, m.bindings)
     }
 
     func testSuppressedTestSaysWhichExceptionHeld() throws {
@@ -85,5 +78,37 @@ final class OffsetTests: XCTestCase {
         XCTAssertEqual(vendor.span.end, 18)
         let meta = try XCTUnwrap(m.bindings.first { $0.role == "competitor" })
         XCTAssertEqual(meta.matched, "\u{FF2D}\u{FF45}\u{FF54}\u{FF41}")
+    }
+}
+
+/// Arbitrary text never crashes the matcher, and quoted evidence is always the item's own text.
+final class RandomTextTests: XCTestCase {
+    func testRandomUnicodeTextIsSafeAndEvidenceQuotesTheItem() throws {
+        let set = try ruleSet(
+            match: "all:\n  - entity: vendor\n  - entity: competitor\n  - phrase: [deal, 'acqui*']\nwithin: 4 words")
+        let pieces = [
+            "Meta", "Scale AI", "deal", "acquisition", " ", ". ", "\n", "e\u{301}", "\u{FF2D}\u{FF45}\u{FF54}\u{FF41}",
+            "\u{00A0}", "\u{2019}s", "™", "®", "👩‍👩‍👧", "İ", "ß", "中文", "\u{200B}", "$META", "NASDAQ: META", "Inc.",
+            "-", "(", ")", "\u{0301}", "Instagram", "meta tags", "ﬁ",
+        ]
+        var seed: UInt64 = 99
+        var checked = 0
+        for _ in 0..<1500 {
+            var text = ""
+            for _ in 0..<12 {
+                seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                text += pieces[Int((seed >> 33) % UInt64(pieces.count))] + (seed & 0x300 == 0 ? "" : " ")
+            }
+            for m in set.match(MatchInput(title: text, summary: text, content: text)) {
+                for e in m.explanation.entities {
+                    XCTAssertTrue(text.contains(e.span.text), "'\(e.span.text)' not in '\(text)'")
+                    let chars = Array(text)
+                    XCTAssertLessThanOrEqual(e.span.end, chars.count)
+                    XCTAssertEqual(String(chars[e.span.start..<e.span.end]), e.span.text, text)
+                    checked += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 50, "the random texts should produce matches to check")
     }
 }

@@ -114,3 +114,59 @@ final class LoadingTests: XCTestCase {
         XCTAssertEqual(set.entityCount, 5)
     }
 }
+
+/// Warnings point at likely typos without refusing the rules.
+final class WarningTests: XCTestCase {
+    func testMisspeltEntityRoleIsAWarningWithSuggestion() throws {
+        let set = try loadRules([
+            "a.yaml": baseWatchlist + "  - {id: typo, roles: [vendr], aliases: [Typo Corp]}\n",
+            "b.yaml": "rules:\n  - {id: r, title: T, severity: low, match: {all: [{entity: vendor}, {phrase: [x]}]}}\n",
+        ])
+        XCTAssertEqual(set.warnings.map(\.message), ["role 'vendr' of entity 'typo' is used by no rule"])
+        XCTAssertEqual(set.warnings.first?.hint, "did you mean 'vendor'?")
+        XCTAssertEqual(set.warnings.first?.line, 25)
+    }
+}
+
+/// Malformed files give positioned errors, never a crash or a silent success.
+final class MalformedInputTests: XCTestCase {
+    func testEveryMalformedDocumentIsRefusedWithAPosition() {
+        let bad = [
+            "- just\n- a list\n",
+            "plain scalar\n",
+            "rules: {id: r}\n",
+            "rules:\n  - just a string\n",
+            "rules:\n  - {id: r, title: T, severity: low, match: 'entity: vendor'}\n",
+            "rules:\n  - {id: r, title: T, severity: low, match: {all: {entity: vendor}}}\n",
+            "rules:\n  - {id: r, title: T, severity: low, match: {entity: vendor, phrase: [x]}}\n",
+            "rules:\n  - {id: r, title: T, severity: low, match: {all: [{entity: vendor}, {phrase: [x]}], within: 0 words}}\n",
+            "rules:\n  - {id: r, title: T, severity: low, match: {phrase: [x], as: y}}\n",
+            "rules:\n  - {id: r, title: T, severity: low, match: {phrase: [x]}, tests: [{title: t, expect: maybe}]}\n",
+            "rules:\n  - {id: r, title: T, severity: low, match: {phrase: [x]}, tests: [{expect: match}]}\n",
+            "rules:\n  - {id: r, title: T, severity: low, match: {phrase: ['!!']}}\n",
+            "rules:\n  - {id: r, title: T, severity: low, match: {phrase: [x], field: body}}\n",
+            "rules:\n  - {id: r, title: T, severity: low, status: beta, match: {phrase: [x]}}\n",
+            "rules:\n  - {id: r, title: T, severity: low, enabled: perhaps, match: {phrase: [x]}}\n",
+            "rules:\n  - {id: r, title: T, severity: low, match: {phrase: [x]}, message: '{nobody}'}\n",
+            "entities:\n  - {id: a, roles: [vendor], aliases: ['---']}\n",
+            "entities:\n  - {id: a, roles: [vendor], aliases: [A], tickers: ['NASDAQ: A']}\n",
+            "entities:\n  - {id: a, roles: [vendor], aliases: [A], parent: a}\n",
+            "entities:\n  - {roles: [vendor], aliases: [A]}\n",
+            "lists: [a, b]\n",
+            "lists:\n  a: []\n",
+            "lists:\n  a: {append: [x]}\n",
+            "rules:\n  - {id: x, override: true, severity: high}\n",
+            "rules: [\n",
+            "\t- tab\n",
+        ]
+        for text in bad {
+            let errs = loadErrors(["a.yaml": "roles: [vendor]\n", "b.yaml": text])
+            XCTAssertFalse(errs.filter { $0.severity == .error }.isEmpty, "accepted: \(text)")
+            for e in errs where e.severity == .error {
+                XCTAssertEqual(e.file, "b.yaml", "\(text): \(e)")
+                XCTAssertGreaterThan(e.line, 0, "\(text): \(e)")
+                XCTAssertGreaterThan(e.column, 0, "\(text): \(e)")
+            }
+        }
+    }
+}

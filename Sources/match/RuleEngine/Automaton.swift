@@ -11,6 +11,8 @@ struct Automaton: Sendable {
     private let outStart: [Int32]
     private let outs: [Int32]
     let patternLengths: [Int]
+    /// The longest pattern, which bounds how far back a match can start.
+    let maxLength: Int
 
     /// `patterns` are already folded (lower-case ASCII); their index is the pattern id. Nil when
     /// the table would not fit 32-bit offsets (hundreds of millions of pattern bytes).
@@ -102,6 +104,7 @@ struct Automaton: Sendable {
         outStart = starts
         outs = flat
         patternLengths = patterns.map(\.count)
+        maxLength = patternLengths.max() ?? 0
     }
 
     /// Calls `hit(patternID, endOffset)` for every occurrence of every pattern in `text`.
@@ -109,23 +112,75 @@ struct Automaton: Sendable {
         text.withUnsafeBufferPointer { scan($0, hit) }
     }
 
+    /// Same, over a buffer. Each byte's transition depends on the previous one, so a single walk
+    /// waits on memory at every byte; long texts are cut in two halves walked side by side (the
+    /// second half starts `maxLength - 1` bytes early and reports only hits ending after the
+    /// cut, so every hit is reported exactly once).
     func scan(_ buf: UnsafeBufferPointer<UInt8>, _ hit: (Int, Int) -> Void) {
+        let n = buf.count
+        let overlap = max(0, maxLength - 1)
+        guard n >= 2 * overlap + 64 else {
+            walk(buf, from: 0, to: n, reportAfter: 0, hit)
+            return
+        }
+        let cut = n / 2
+        let start2 = cut - overlap
         let cc = classCount
-        do {
-            classOf.withUnsafeBufferPointer { cls in
-                delta.withUnsafeBufferPointer { d in
-                    outStart.withUnsafeBufferPointer { os in
-                        var row = 0
-                        for i in 0..<buf.count {
-                            let v = d[row &+ Int(cls[Int(buf[i])])]
-                            if v >= 0 {
-                                row = Int(v)
-                                continue
+        classOf.withUnsafeBufferPointer { cls in
+            delta.withUnsafeBufferPointer { d in
+                outStart.withUnsafeBufferPointer { os in
+                    var row1 = 0
+                    var row2 = 0
+                    var i = 0
+                    let steps = n - start2  // the second walk is the longer one
+                    while i < steps {
+                        if i < cut {
+                            let v1 = d[row1 &+ Int(cls[Int(buf[i])])]
+                            if v1 >= 0 {
+                                row1 = Int(v1)
+                            } else {
+                                row1 = Int(~v1)
+                                let s = row1 / cc
+                                for k in Int(os[s])..<Int(os[s &+ 1]) { hit(Int(outs[k]), i &+ 1) }
                             }
-                            row = Int(~v)
-                            let s = row / cc
-                            for k in Int(os[s])..<Int(os[s &+ 1]) { hit(Int(outs[k]), i &+ 1) }
                         }
+                        let j = start2 &+ i
+                        let v2 = d[row2 &+ Int(cls[Int(buf[j])])]
+                        if v2 >= 0 {
+                            row2 = Int(v2)
+                        } else {
+                            row2 = Int(~v2)
+                            if j >= cut {
+                                let s = row2 / cc
+                                for k in Int(os[s])..<Int(os[s &+ 1]) { hit(Int(outs[k]), j &+ 1) }
+                            }
+                        }
+                        i &+= 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// One walk over `from..<to`, reporting hits that end after `reportAfter`.
+    private func walk(
+        _ buf: UnsafeBufferPointer<UInt8>, from: Int, to: Int, reportAfter: Int, _ hit: (Int, Int) -> Void
+    ) {
+        let cc = classCount
+        classOf.withUnsafeBufferPointer { cls in
+            delta.withUnsafeBufferPointer { d in
+                outStart.withUnsafeBufferPointer { os in
+                    var row = 0
+                    for i in from..<to {
+                        let v = d[row &+ Int(cls[Int(buf[i])])]
+                        if v >= 0 {
+                            row = Int(v)
+                            continue
+                        }
+                        row = Int(~v)
+                        if i < reportAfter { continue }
+                        let s = row / cc
+                        for k in Int(os[s])..<Int(os[s &+ 1]) { hit(Int(outs[k]), i &+ 1) }
                     }
                 }
             }

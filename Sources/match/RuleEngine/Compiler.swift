@@ -55,7 +55,8 @@ struct RuleCompiler {
 
     private func collectBinds(_ c: ConditionDef, _ binds: inout [String: String]) {
         switch c {
-        case .all(let xs, _), .any(let xs, _): xs.forEach { collectBinds($0, &binds) }
+        case .all(let xs, _), .any(let xs, _):
+            for x in xs { collectBinds(x, &binds) }
         case .not(let x, _): collectBinds(x, &binds)
         case .entity(let role, let bind, _, let loc):
             if let other = binds[bind], other != role {
@@ -71,7 +72,11 @@ struct RuleCompiler {
         switch c {
         case .all(let xs, _):
             let cs = xs.compactMap { resolve($0, ruleFields) }
-            return cs.count == xs.count ? .all(cs) : nil
+            guard cs.count == xs.count else { return nil }
+            // Cheap, selective checks first: a window without the cue phrase fails before any
+            // entity binding is built. Entities keep their written order (it is the bindings' order).
+            let first = cs.filter { if case .entity = $0 { false } else { true } }
+            return .all(first + cs.filter { if case .entity = $0 { true } else { false } })
         case .any(let xs, _):
             let cs = xs.compactMap { resolve($0, ruleFields) }
             return cs.count == xs.count ? .any(cs) : nil

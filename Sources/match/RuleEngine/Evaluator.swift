@@ -21,6 +21,21 @@ struct Solution {
     var bindings: [Binding] = []
     var cues: [Cue] = []
 
+    /// How many bytes the solution's evidence spans, from its first to its last word.
+    var extent: Int {
+        var lo = Int.max
+        var hi = 0
+        for b in bindings {
+            lo = min(lo, b.hit.start)
+            hi = max(hi, b.hit.end)
+        }
+        for c in cues {
+            lo = min(lo, c.hit.start)
+            hi = max(hi, c.hit.end)
+        }
+        return hi > lo ? hi - lo : 0
+    }
+
     /// Joins two partial solutions: a binding name keeps one entity; different names need
     /// different entities found through different words.
     func joined(_ o: Solution) -> Solution? {
@@ -89,7 +104,11 @@ extension Engine {
             if rule.requiredRoles & scan.roleMask != rule.requiredRoles { continue }
             for range in windows(rule.within, scan) {
                 let w = Window(scan, range)
-                guard let best = eval(rule.cond, w).first else { continue }
+                let solutions = eval(rule.cond, w)
+                guard var best = solutions.first else { continue }
+                // The tightest binding reads best: in "Meta's rival Google signs with Scale AI"
+                // the competitor that signs is Google. Ties keep the first mention.
+                for s in solutions.dropFirst() where s.extent < best.extent { best = s }
                 if let i = rule.unless.firstIndex(where: { !eval($0, w).isEmpty }) {
                     if case .none = suppressed { suppressed = .suppressed(exception: rule.unlessLabels[i], window: w) }
                     continue

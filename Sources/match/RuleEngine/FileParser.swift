@@ -41,8 +41,10 @@ struct FileParser {
         guard let pairs = r.mapping(root, "a rule file", allowed: Self.topKeys) else { return }
         for (key, _, value) in pairs {
             switch key {
-            case "entities": r.sequence(value, "entities")?.forEach { parseEntity($0) }
-            case "rules": r.sequence(value, "rules")?.forEach { parseRule($0) }
+            case "entities":
+                for node in r.sequence(value, "entities") ?? [] { parseEntity(node) }
+            case "rules":
+                for node in r.sequence(value, "rules") ?? [] { parseRule(node) }
             case "lists": parseLists(value)
             case "roles": defs.roles += r.strings(value, "roles") ?? []
             case "test_watchlist":

@@ -1,4 +1,3 @@
-public import Foundation
 public import FrenemyModel
 
 /// One news item as the matcher sees it. Kept separate from `FeedItem` so `frenemyctl match`
@@ -105,14 +104,6 @@ public struct RuleMatch: Sendable, Equatable, Codable {
     public var explanation: MatchExplanation
     /// Same as `explanation.compact`.
     public var compactExplanation: String { explanation.compact }
-
-    /// The alert this match raises for a feed item, so every caller fills it the same way.
-    public func alert(id: String, item: FeedItem, source: String, createdAt: Date) -> Alert {
-        Alert(
-            id: id, ruleID: ruleID, ruleTitle: ruleTitle, severity: severity, message: message, source: source,
-            itemID: item.id, itemTitle: item.title, itemURL: item.link, itemPublished: item.published,
-            bindings: bindings, explanation: explanation.compact, createdAt: createdAt)
-    }
 }
 
 /// What a loaded rule looks like from outside, for `frenemyctl rules` listings and status.

@@ -43,6 +43,7 @@ public struct RuleSet: Sendable {
             sink.warning(
                 loc, "list '\(name)' is not used by any rule", hint: "reference it with phrase: \(name), or remove it")
         }
+        warnUnusedRoles(catalog, sink: sink)
         var testEntities: [String: [EntityDef]] = [:]
         for path in Set(catalog.rules.compactMap(\.testWatchlist)).sorted() {
             let text = sources.first(where: { $0.path == path })?.text ?? RuleFiles.read(path, sink: sink)
@@ -75,6 +76,31 @@ public struct RuleSet: Sendable {
             warnings: diagnostics.filter { $0.severity == .warning }, files: sources.map(\.path))
     }
 
+    /// A watchlist role that no rule speaks of and no file declares is most likely a typo
+    /// ("vendr"): the entity would silently never alert.
+    private static func warnUnusedRoles(_ catalog: Catalog, sink: DiagnosticSink) {
+        guard !catalog.rules.isEmpty else { return }
+        func roles(_ c: ConditionDef) -> [String] {
+            switch c {
+            case .entity(let role, _, _, _): [role]
+            case .all(let xs, _), .any(let xs, _): xs.flatMap(roles)
+            case .not(let x, _): roles(x)
+            case .phrase, .regex: []
+            }
+        }
+        let used = Set(catalog.rules.flatMap { roles($0.match) + $0.unless.flatMap(roles) })
+        var warned: Set<String> = []
+        for e in catalog.entities {
+            for (role, loc) in e.roles where !used.contains(role) && !catalog.declaredRoles.contains(role) {
+                guard warned.insert(role).inserted else { continue }
+                sink.warning(
+                    loc, "role '\(role)' of entity '\(e.id)' is used by no rule",
+                    hint: suggestion(for: role, among: used).map { "did you mean '\($0)'?" }
+                        ?? "declare it with roles: [\(role)] if a rule elsewhere uses it")
+            }
+        }
+    }
+
     /// Rules that can fire (enabled and not `status: disabled`), for status pages.
     public var ruleCount: Int { engine.rules.filter(\.enabled).count }
     /// Watchlist entities (including subsidiaries), for status pages.
@@ -91,8 +117,8 @@ public struct RuleSet: Sendable {
     }
 
     /// Every enabled rule that fires on the item, at most once each, in rule order. A rule's
-    /// firing is its first consistent binding in the first window (title, then summary, then
-    /// content) where no `unless:` exception holds.
+    /// firing is the tightest consistent binding in the first window (title, then summary, then
+    /// content) where no `unless:` exception holds: one alert per rule and item, never a burst.
     public func match(_ item: MatchInput) -> [RuleMatch] {
         let scans = engine.scan(item)
         guard !scans.isEmpty else { return [] }

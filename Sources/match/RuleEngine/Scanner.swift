@@ -56,7 +56,9 @@ extension Engine {
     /// mapped when something was found.
     func scanField(_ s: String, _ field: MatchField) -> FieldScan? {
         let quick: [(Int, Int)]?? = s.utf8.withContiguousStorageIfAvailable { buf in
-            if buf.contains(where: { $0 >= 0x80 }) { return nil }
+            var bits: UInt8 = 0
+            for b in buf { bits |= b }  // no early exit, so it vectorizes
+            if bits >= 0x80 { return nil }
             var raw: [(Int, Int)] = []
             automaton.scan(buf) { raw.append(($0, $1)) }
             return raw
@@ -80,6 +82,9 @@ extension Engine {
         let exact = text.exact
         let n = exact.count
         let lengths = automaton.patternLengths
+        // An all-capitals field ("META SIGNS DEAL WITH SCALE AI") carries no case information,
+        // so capitalised aliases match it case-insensitively.
+        var shouting: Bool?  // computed on the first case-sensitive check
         for (pid, end) in raw {
             let len = lengths[pid]
             let start = end - len
@@ -87,6 +92,12 @@ extension Engine {
                 if u.checkStart && start > 0 && text.isWord(at: start - 1) { continue }
                 if u.checkEnd && end < n && text.isWord(at: end) { continue }
                 if u.exactFrom < len {
+                    if shouting == nil {
+                        shouting =
+                            !exact.contains { $0 >= 0x61 && $0 <= 0x7A } && exact.contains { $0 >= 0x41 && $0 <= 0x5A }
+                    }
+                }
+                if u.exactFrom < len && shouting != true {
                     var same = true
                     var k = u.exactFrom
                     while k < len {

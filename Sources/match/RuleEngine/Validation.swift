@@ -79,7 +79,8 @@ extension RuleCompiler {
                 }
                 checkContradictions(x, id)
             }
-        case .any(let xs, _): xs.forEach { checkContradictions($0, id) }
+        case .any(let xs, _):
+            for x in xs { checkContradictions(x, id) }
         case .not(let x, _): checkContradictions(x, id)
         case .entity, .phrase, .regex: break
         }
