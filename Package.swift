@@ -34,7 +34,9 @@ let package = Package(
         // Pure core: no I/O.
         .target(name: "FrenemyModel", path: "Sources/model/FrenemyModel", swiftSettings: strict),
         .target(name: "TextNormalizer", path: "Sources/parse/TextNormalizer", swiftSettings: strict),
-        .target(name: "XMLTree", dependencies: ["CLibXML2", "TextNormalizer"], path: "Sources/parse/XMLTree", swiftSettings: strict),
+        .target(
+            name: "XMLTree", dependencies: ["CLibXML2", "TextNormalizer"], path: "Sources/parse/XMLTree",
+            swiftSettings: strict),
         .target(
             name: "FeedParser", dependencies: ["FrenemyModel", "TextNormalizer", "XMLTree"],
             path: "Sources/parse/FeedParser", swiftSettings: strict),
@@ -54,10 +56,13 @@ let package = Package(
         .target(name: "HTTPClient", dependencies: ["CCurl"], path: "Sources/fetch/HTTPClient", swiftSettings: strict),
         // Pure: per-type URLs, body parsing and post-processing, politeness facts; I/O only in DirectorySpool.
         .target(
-            name: "SourceAdapters", dependencies: ["FrenemyModel", "FeedParser", "TextNormalizer"], path: "Sources/fetch/SourceAdapters",
+            name: "SourceAdapters", dependencies: ["FrenemyModel", "FeedParser", "TextNormalizer"],
+            path: "Sources/fetch/SourceAdapters",
             swiftSettings: strict),
         .target(name: "Systemd", dependencies: ["CSystemd"], path: "Sources/notify/Systemd", swiftSettings: strict),
-        .target(name: "Store", dependencies: ["CSQLite", "FrenemyModel"], path: "Sources/store/Store", swiftSettings: strict),
+        .target(
+            name: "Store", dependencies: ["CSQLite", "FrenemyModel"], path: "Sources/store/Store", swiftSettings: strict
+        ),
         .target(
             name: "Sinks",
             dependencies: [
@@ -83,7 +88,8 @@ let package = Package(
         .executableTarget(
             name: "frenemyd",
             dependencies: [
-                "DaemonCore", "ControlAPI", "FrenemyConfig", "FrenemyModel", "HTTPClient", "RuleEngine", "Sinks", "Store",
+                "DaemonCore", "ControlAPI", "FrenemyConfig", "FrenemyModel", "HTTPClient", "RuleEngine", "Sinks",
+                "Store",
                 "Systemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -105,10 +111,13 @@ let package = Package(
             swiftSettings: strict),
 
         // Unit tests mirror the modules; end-to-end tests live in Tests/e2e and drive the binaries.
-        .testTarget(name: "FeedParserTests", dependencies: ["FeedParser", "XMLTree", "TextNormalizer"], path: "Tests/FeedParserTests", resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "FeedParserTests", dependencies: ["FeedParser", "XMLTree", "TextNormalizer"],
+            path: "Tests/FeedParserTests", resources: [.copy("Fixtures")]),
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine"], path: "Tests/RuleEngineTests"),
         .testTarget(
-            name: "FrenemyConfigTests", dependencies: ["FrenemyConfig", "SourceAdapters"], path: "Tests/FrenemyConfigTests"),
+            name: "FrenemyConfigTests", dependencies: ["FrenemyConfig", "SourceAdapters"],
+            path: "Tests/FrenemyConfigTests"),
         .testTarget(
             name: "SourceAdaptersTests", dependencies: ["SourceAdapters", "FrenemyModel", "FeedParser"],
             path: "Tests/SourceAdaptersTests", resources: [.copy("Fixtures")]),

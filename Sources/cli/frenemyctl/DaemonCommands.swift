@@ -52,7 +52,8 @@ struct SourcesCommand: AsyncParsableCommand {
 }
 
 struct AlertsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "alerts", abstract: "List recent alerts, newest first.")
+    static let configuration = CommandConfiguration(
+        commandName: "alerts", abstract: "List recent alerts, newest first.")
     @OptionGroup var options: DaemonOptions
     @Option(name: .long, help: "How many alerts to show.")
     var limit: Int = 20
@@ -102,7 +103,9 @@ struct PollCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await calling { () throws(ControlClient.Failure) in
-            let query = source.map { "?source=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0) }
+            let query = source.map {
+                "?source=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0)
+            }
             let data = try await options.client.post("/v1/poll" + (query ?? ""))
             if options.json { return printJSON(data) }
             print("polling \(source ?? "every source") now")

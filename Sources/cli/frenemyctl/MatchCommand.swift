@@ -55,7 +55,9 @@ struct MatchCommand: ParsableCommand {
         var items = 0
         for input in inputs {
             let feed = try read(input)
-            for warning in feed.warnings { FileHandle.standardError.write(Data("\(input): warning: \(warning)\n".utf8)) }
+            for warning in feed.warnings {
+                FileHandle.standardError.write(Data("\(input): warning: \(warning)\n".utf8))
+            }
             for item in feed.items {
                 items += 1
                 for match in ruleSet.match(MatchInput(item: item, source: input)) {

@@ -6,12 +6,12 @@ import FrenemyConfig
 import FrenemyModel
 import HTTPClient
 import Logging
+import RuleEngine
 import ServiceLifecycle
 import Sinks
-import RuleEngine
 import Store
-import Systemd
 import Synchronization
+import Systemd
 import UnixSignals
 
 /// `frenemyd`: wires the services together and nothing else; every behaviour lives in a module.

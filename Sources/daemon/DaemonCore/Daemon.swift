@@ -176,7 +176,9 @@ public actor Daemon {
             if state.consecutiveFailures == 1 {
                 logger.warning(
                     "source \(source.name) failed: \(reason); retrying with backoff",
-                    metadata: ["message_id": "\(MessageIDs.trouble)", "source": "\(source.name)", "url": "\(state.url)"])
+                    metadata: [
+                        "message_id": "\(MessageIDs.trouble)", "source": "\(source.name)", "url": "\(state.url)",
+                    ])
             }
         case .gone(let reason):
             state.lastResult = .stopped

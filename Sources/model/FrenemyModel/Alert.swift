@@ -71,7 +71,9 @@ public struct Alert: Codable, Sendable, Equatable {
 /// Dates are RFC 3339 UTC strings (use `JSONEncoder.frenemy` / `JSONDecoder.frenemy`).
 extension Alert {
     private enum Keys: String, CodingKey {
-        case id, rule, ruleTitle = "rule_title", severity, message, source, item, entities, explanation
+        case id, rule
+        case ruleTitle = "rule_title"
+        case severity, message, source, item, entities, explanation
         case evidence
         case createdAt = "created_at"
     }
