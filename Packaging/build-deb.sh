@@ -36,6 +36,9 @@ if [ "${1:-}" = --stage-data ]; then
     exit 0
 fi
 
+for tool in dpkg-shlibdeps strip; do
+    command -v "$tool" >/dev/null || { echo "build-deb.sh: $tool is missing (apt-get install dpkg-dev binutils)" >&2; exit 1; }
+done
 arch=$(dpkg --print-architecture)
 build=(swift build -c release --static-swift-stdlib --scratch-path .build-release)
 "${build[@]}" --product frenemyd
