@@ -5,6 +5,7 @@ SWIFT        ?= swift
 BUILD_DIR    ?= .build
 BIN          := $(BUILD_DIR)/debug
 APT_PACKAGES := libcurl4-openssl-dev libsystemd-dev libxml2-dev libsqlite3-dev pkg-config systemd python3 python3-pip
+DEB_PACKAGES := dpkg-dev binutils
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_RUN     := $(CURDIR)/demo/run
 
@@ -47,6 +48,7 @@ format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests Benchmarks
 
 deb: deps
+	@for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$p; done
 	Packaging/build-deb.sh
 
 clean:
