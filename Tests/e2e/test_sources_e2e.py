@@ -6,7 +6,7 @@ import datetime as dt
 
 from e2e_harness import feeds as F
 from e2e_harness import rules
-from e2e_harness.checks import deal_item, parse_rfc3339, source_status, wait_fetches
+from e2e_harness.checks import deal_item, parse_rfc3339, source_status, wait_fetches, wait_until
 
 
 def _rules(tmp_path) -> list[str]:
@@ -120,12 +120,12 @@ def test_spool_directory_ingests_each_file_once(frenemy, journal, uid, tmp_path)
     (spool / "drop.xml.tmp").write_text(F.rss([item]))
     (spool / "drop.xml.tmp").rename(spool / "drop.xml")
     assert [e["FRENEMY_TITLE"] for e in journal.wait_alerts(1, FRENEMY_SOURCE=src)] == [item.title]
-    st = daemon.wait_status(lambda st: not (spool / "drop.xml").exists())
-    assert not (spool / "drop.xml").exists(), "an ingested file must be moved aside"
-    daemon.stop()
-    frenemy.start(config)
-    assert len(journal.alerts(FRENEMY_SOURCE=src)) == 1
-    del st
+    assert wait_until(lambda: not (spool / "drop.xml").exists()), "an ingested file must be moved aside"
+    assert daemon.stop() == 0
+    restarted = frenemy.start(config)
+    restarted.wait_status(lambda st: source_status(st, src).get("last_poll") is not None)
+    wait_until(lambda: False, timeout=2)  # a couple of 1 s polls of the spool after the restart
+    assert len(journal.alerts(FRENEMY_SOURCE=src)) == 1, "a restart ingested the moved file again"
 
 
 def test_poll_now(frenemy, feeds, journal, uid, tmp_path):
