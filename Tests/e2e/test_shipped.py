@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from e2e_harness import feeds as F
-from e2e_harness.checks import assert_alert_entry
+from e2e_harness.checks import assert_alert_entry, wait_until
 
 SHIPPED_RULE = "vendor-signs-with-competitor"
 
@@ -122,3 +122,12 @@ def test_demo_feeds_alert_on_the_deals_and_not_on_the_decoys(frenemy, journal, r
     assert not missed, f"demo deals not flagged: {missed}"
     assert not titles & DEMO_DECOYS, f"demo decoys alerted: {sorted(titles & DEMO_DECOYS)}"
     assert {e.get("FRENEMY_SOURCE") for e in entries} == {"ai-wire", "tech-briefing", "markets-daily"}
+
+
+def test_demo_daemon_shows_alerts_on_the_terminal(frenemy, repo):
+    """What `make run` promises: alerts from the demo feeds on the terminal within seconds."""
+    daemon = frenemy.start(_demo_config(repo, frenemy))
+    shown = wait_until(lambda: all(t in daemon.stderr() for t in DEMO_ALERTS))
+    assert shown, f"demo alerts missing from the terminal: {[t for t in DEMO_ALERTS if t not in daemon.stderr()]}"
+    for decoy in DEMO_DECOYS:
+        assert decoy not in daemon.stderr(), f"a demo decoy was printed as an alert: {decoy}"

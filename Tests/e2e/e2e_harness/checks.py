@@ -81,6 +81,16 @@ def assert_alert_entry(entry: dict, *, rule: str, priority: str, severity: str, 
     assert not problems, "journal entry wrong:\n  " + "\n  ".join(problems) + f"\nentry: {entry}"
 
 
+def wait_until(predicate, timeout: float = 15.0) -> bool:
+    """Poll a condition about the outside world (files, processes); returns its last value."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() >= deadline:
+            return bool(predicate())
+        time.sleep(0.1)
+    return True
+
+
 def wait_fetches(feeds, path: str, count: int, timeout: float = 20.0) -> int:
     deadline = time.monotonic() + timeout
     while len(feeds.requests_for(path)) < count and time.monotonic() < deadline:

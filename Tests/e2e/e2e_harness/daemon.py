@@ -53,8 +53,12 @@ def config_yaml(
     lines.append("sources:")
     for s in sources:
         lines.append(f"  - name: {q(s['name'])}")
-        lines.append(f"    url: {q(s['url'])}")
+        if "url" in s:
+            lines.append(f"    url: {q(s['url'])}")
         lines.append(f"    interval: {q(s.get('interval', '1h'))}")
+        for key, value in s.items():  # any other source key (type, path, alert_after, ...)
+            if key not in ("name", "url", "interval"):
+                lines.append(f"    {key}: {q(value) if isinstance(value, str) else json.dumps(value)}")
     if notify:
         lines.append("notify:")
         for n in notify:

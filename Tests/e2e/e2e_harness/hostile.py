@@ -66,7 +66,7 @@ def endless(h: BaseHTTPRequestHandler) -> None:
 
 
 def trickle(h: BaseHTTPRequestHandler) -> None:
-    """A 200 that sends one byte a second: only a low-speed or total timeout ends it."""
+    """A 200 that sends one byte every two seconds: only a low-speed or total timeout ends it."""
     _head(h)
     deadline = time.monotonic() + 600
     for b in b'<?xml version="1.0"?><rss version="2.0"><channel>' * 100:
@@ -74,7 +74,7 @@ def trickle(h: BaseHTTPRequestHandler) -> None:
             return
         h.wfile.write(bytes([b]))
         h.wfile.flush()
-        time.sleep(1)
+        time.sleep(2)
 
 
 def big_body(megabytes: int):

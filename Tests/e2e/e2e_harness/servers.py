@@ -46,6 +46,7 @@ class Resource:
     last_modified: str | None = None
     gzip: bool = False
     location: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
     # Writes the whole response itself (status line included): for hostile servers.
     stream: Callable[[BaseHTTPRequestHandler], None] | None = None
 
@@ -204,7 +205,7 @@ class FeedServer(_Base):
                     or (res.etag is None and res.last_modified is not None and ims == res.last_modified)
                 ):
                     return 304, validators, b""
-                out = [("Content-Type", res.content_type)] + validators
+                out = [("Content-Type", res.content_type)] + validators + list(res.headers)
                 body = res.body
                 if res.gzip and "gzip" in headers.get("accept-encoding", ""):
                     body = gzip.compress(body)
