@@ -56,20 +56,27 @@ public actor Daemon {
 
     /// Polls every source once, concurrently, and waits for all of them (`--once`, "poll now").
     public func pollAll(only name: String? = nil) async {
-        let due = config.sources.filter { name == nil || $0.name == name }
+        var due = config.sources.filter { (name == nil || $0.name == name) && !inFlight.contains($0.name) }[...]
         await withTaskGroup(of: PollOutcome.self) { group in
-            for source in due where !inFlight.contains(source.name) {
+            func startNext() {
+                guard let source = due.popFirst() else { return }
                 inFlight.insert(source.name)
                 let previous = sourceState(source.name)
                 group.addTask { [poller, pollContext] in
                     await poller.poll(source, previous: previous, context: pollContext)
                 }
             }
-            for await outcome in group {
+            for _ in 0..<Self.maxConcurrentPolls { startNext() }
+            while let outcome = await group.next() {
                 fold(outcome)
+                startNext()
             }
         }
     }
+
+    /// Polls in flight at once. Beyond what the HTTP client runs concurrently, more would only
+    /// hold buffers while they queue, so memory would grow with the number of sources.
+    static let maxConcurrentPolls = 64
 
     /// Marks one source (or all) as due now, for `frenemyctl poll`; returns false for an unknown name.
     public func requestPoll(_ name: String?) -> Bool {
@@ -87,6 +94,7 @@ public actor Daemon {
             while !Task.isCancelled {
                 let now = Date()
                 for source in config.sources where !inFlight.contains(source.name) {
+                    guard inFlight.count < Self.maxConcurrentPolls else { break }
                     if nextPoll[source.name] == nil {
                         nextPoll[source.name] = initialPollDate(source, now: now)
                     }

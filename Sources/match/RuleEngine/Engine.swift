@@ -126,6 +126,9 @@ struct Engine: Sendable {
     var hasAlias: [Bool]
     /// Every enabled rule needs an entity, so a field that mentions none can be skipped.
     var needsEntities: Bool
+    /// The distinct role sets enabled rules require: a field whose mentions cover none of them
+    /// can fire no rule, so the costly parts of a scan (regexes) are skipped for it.
+    var enabledRoleSets: [UInt64]
 
     static let exchanges = [
         "NASDAQ", "NYSE", "NYSE American", "NYSEArca", "AMEX", "OTC", "OTCQX", "LSE", "LON", "TSX", "ASX", "HKEX",
@@ -194,6 +197,7 @@ struct Engine: Sendable {
             automaton: automaton, uses: uses, entities: compiled, rules: rules, phraseText: phrases,
             regexes: regexes, anyRegex: !regexes.isEmpty, roleBits: roleBits,
             hasAlias: uses.map { $0.contains { if case .alias = $0.kind { true } else { false } } },
-            needsEntities: rules.allSatisfy { !$0.enabled || $0.requiredRoles != 0 })
+            needsEntities: rules.allSatisfy { !$0.enabled || $0.requiredRoles != 0 },
+            enabledRoleSets: Array(Set(rules.filter(\.enabled).map(\.requiredRoles))))
     }
 }

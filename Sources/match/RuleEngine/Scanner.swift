@@ -118,8 +118,10 @@ extension Engine {
         }
         if !aliases.isEmpty { fs.entities = filterEntityHits(aliases, excludes) }
         fs.phrases = phrases.sorted { ($0.start, $0.end) < ($1.start, $1.end) }
-        if anyRegex { fs.regexHits = regexHits(exact) }
         for h in fs.entities { fs.roleMask |= entities[h.entity].roleMask }
+        let mask = fs.roleMask
+        guard enabledRoleSets.contains(where: { $0 & mask == $0 }) else { return nil }
+        if anyRegex { fs.regexHits = regexHits(exact) }
         return fs
     }
 
