@@ -149,7 +149,11 @@ public actor Daemon {
         // A source removed by a reload while it was being polled is dropped silently.
         guard let current = config.sources.first(where: { $0.name == source.name }) else { return }
         var state = sourceState(source.name) ?? SourceState(name: source.name, url: source.url)
-        if state.url != source.url && outcome.movedTo == nil { state.url = source.url }
+        if state.configuredURL != source.url {
+            // New source, or the operator changed its URL: forget any earlier permanent move.
+            state.url = source.url
+            state.configuredURL = source.url
+        }
         state.lastPollAt = outcome.at
         var raised = 0
         switch outcome.result {

@@ -49,6 +49,8 @@ struct SourcePoller: Sendable {
     var maxBodyBytes = 20 * 1024 * 1024
 
     func poll(_ source: SourceConfig, previous: SourceState?, context: PollContext) async -> PollOutcome {
+        // State kept for another URL (the operator changed it) says nothing about this one.
+        let previous = previous.flatMap { $0.configuredURL == source.url ? $0 : nil }
         let now = Date()
         var outcome = PollOutcome(
             source: source, result: .notModified, etag: previous?.etag, lastModified: previous?.lastModified,

@@ -39,12 +39,16 @@ public struct SourceState: Sendable, Equatable {
     /// When the current run of failures began (nil while healthy): "failing for longer than
     /// `alert_after`" is measured from here, across restarts.
     public var failingSince: Date?
+    /// The URL the config gave when `url` was last set from it: `url` may since have followed a
+    /// permanent redirect, and only a change in the config itself should reset it.
+    public var configuredURL: String?
 
     public init(
         name: String, url: String, etag: String? = nil, lastModified: String? = nil, bodyHash: String? = nil,
         lastPollAt: Date? = nil, lastSuccessAt: Date? = nil, lastResult: SourceResult? = nil,
         lastError: String? = nil, consecutiveFailures: Int = 0, nextPollAt: Date? = nil, itemsSeen: Int = 0,
-        troubleRaisedAt: Date? = nil, lastNewItemAt: Date? = nil, failingSince: Date? = nil
+        troubleRaisedAt: Date? = nil, lastNewItemAt: Date? = nil, failingSince: Date? = nil,
+        configuredURL: String? = nil
     ) {
         self.name = name
         self.url = url
@@ -61,6 +65,7 @@ public struct SourceState: Sendable, Equatable {
         self.troubleRaisedAt = troubleRaisedAt
         self.lastNewItemAt = lastNewItemAt
         self.failingSince = failingSince
+        self.configuredURL = configuredURL
     }
 }
 

@@ -24,7 +24,8 @@ enum Schema {
             consecutive_failures INTEGER NOT NULL DEFAULT 0,
             next_poll_at         INTEGER,
             trouble_raised_at    INTEGER,
-            failing_since        INTEGER
+            failing_since        INTEGER,
+            configured_url       TEXT
         );
 
         CREATE TABLE items (

@@ -78,7 +78,7 @@ public final class Store: Sendable {
     private static let sourceColumns = """
         s.name, s.url, s.etag, s.last_modified, s.body_hash, s.last_poll_at, s.last_success_at,
         s.last_result, s.last_error, s.consecutive_failures, s.next_poll_at, s.trouble_raised_at,
-        s.failing_since,
+        s.failing_since, s.configured_url,
         (SELECT COUNT(*) FROM items i WHERE i.source = s.name),
         (SELECT MAX(first_seen) FROM items i WHERE i.source = s.name)
         """
@@ -88,8 +88,9 @@ public final class Store: Sendable {
             name: r.text(0), url: r.text(1), etag: r.optionalText(2), lastModified: r.optionalText(3),
             bodyHash: r.optionalText(4), lastPollAt: r.optionalDate(5), lastSuccessAt: r.optionalDate(6),
             lastResult: r.optionalText(7).flatMap(SourceResult.init(rawValue:)), lastError: r.optionalText(8),
-            consecutiveFailures: r.int(9), nextPollAt: r.optionalDate(10), itemsSeen: r.int(13),
-            troubleRaisedAt: r.optionalDate(11), lastNewItemAt: r.optionalDate(14), failingSince: r.optionalDate(12))
+            consecutiveFailures: r.int(9), nextPollAt: r.optionalDate(10), itemsSeen: r.int(14),
+            troubleRaisedAt: r.optionalDate(11), lastNewItemAt: r.optionalDate(15), failingSince: r.optionalDate(12),
+            configuredURL: r.optionalText(13))
     }
 
     /// What is remembered about source `name`, or nil if it was never saved.
@@ -115,21 +116,21 @@ public final class Store: Sendable {
             try $0.run(
                 """
                 INSERT INTO sources (name, url, etag, last_modified, body_hash, last_poll_at, last_success_at,
-                    last_result, last_error, consecutive_failures, next_poll_at, trouble_raised_at, failing_since)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    last_result, last_error, consecutive_failures, next_poll_at, trouble_raised_at, failing_since, configured_url)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (name) DO UPDATE SET
                     url = excluded.url, etag = excluded.etag, last_modified = excluded.last_modified,
                     body_hash = excluded.body_hash, last_poll_at = excluded.last_poll_at,
                     last_success_at = excluded.last_success_at, last_result = excluded.last_result,
                     last_error = excluded.last_error, consecutive_failures = excluded.consecutive_failures,
                     next_poll_at = excluded.next_poll_at, trouble_raised_at = excluded.trouble_raised_at,
-                    failing_since = excluded.failing_since
+                    failing_since = excluded.failing_since, configured_url = excluded.configured_url
                 """,
                 [
                     .text(state.name), .text(state.url), .text(state.etag), .text(state.lastModified),
                     .text(state.bodyHash), .date(state.lastPollAt), .date(state.lastSuccessAt),
                     .text(state.lastResult?.rawValue), .text(state.lastError), .int(state.consecutiveFailures),
-                    .date(state.nextPollAt), .date(state.troubleRaisedAt), .date(state.failingSince),
+                    .date(state.nextPollAt), .date(state.troubleRaisedAt), .date(state.failingSince), .text(state.configuredURL),
                 ])
         }
     }
