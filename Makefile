@@ -46,6 +46,10 @@ lint:
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests Benchmarks
 
+## Benchmarks (never tests): matching, feed parsing, polling, each beside its peer tools; see BENCHMARKS.md.
+bench: deps
+	sh Benchmarks/run_all.sh
+
 deb: deps
 	Packaging/build-deb.sh
 
