@@ -212,10 +212,12 @@ KINDS = [("rss", rss2, "xml"), ("atom", atom, "xml"), ("rdf", rdf, "xml"), ("jso
 MIX = [0, 0, 0, 0, 1, 1, 1, 2, 3, 3]  # 40% RSS 2.0, 30% Atom, 10% RDF, 20% JSON Feed
 
 
-def make_feed(n, version=0, seed=7, items=None):
-    """Feed number `n` at content `version`: (kind, extension, bytes). Same inputs, same bytes."""
+def make_feed(n, version=0, seed=7, items=None, xml_only=False):
+    """Feed number `n` at content `version`: (kind, extension, bytes). Same inputs, same bytes.
+    `xml_only` leaves out JSON Feed (for peers that cannot read it, such as newsboat 2.21)."""
     rng = random.Random("%d/%d/%d" % (seed, n, version))
-    kind, fn, ext = KINDS[MIX[n % len(MIX)]]
+    mix = [k for k in MIX if k != 3] if xml_only else MIX
+    kind, fn, ext = KINDS[mix[n % len(mix)]]
     count = items if items is not None else rng.randint(8, 30)
     base = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc) + timedelta(hours=version)
     fields = [item_fields(rng, n, version * 1000 + i, base - timedelta(minutes=37 * i)) for i in range(count)]

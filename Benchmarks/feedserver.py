@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Loopback feed server for the polling benchmark: N generated feeds over HTTP/1.1 keep-alive,
-with ETag and Last-Modified validators and 304 answers to conditional requests.
+with ETag and Last-Modified validators and 304 answers to conditional requests. RSS 2.0, Atom
+and RDF only unless --json-feed (newsboat 2.21 cannot read JSON Feed and would refetch it).
 
     python3 Benchmarks/feedserver.py [--feeds 2000] [--ports 1] [--port-file FILE]
 
@@ -28,8 +29,9 @@ MAX_HEADER = 64 * 1024
 
 
 class Feeds:
-    def __init__(self, count, items):
+    def __init__(self, count, items, xml_only):
         self.count = count
+        self.xml_only = xml_only
         self.items = items
         self.version = [0] * count
         self.cache = {}
@@ -40,7 +42,7 @@ class Feeds:
         key = (n, self.version[n])
         hit = self.cache.get(key)
         if hit is None:
-            kind, ext, data = feedcorpus.make_feed(n, version=self.version[n], items=self.items)
+            kind, ext, data = feedcorpus.make_feed(n, version=self.version[n], items=self.items, xml_only=self.xml_only)
             etag = '"f%d-v%d"' % key
             # Each version has its own date; 1 Jan 2026 plus an hour per version.
             modified = formatdate(1767225600 + 3600 * self.version[n], usegmt=True)
@@ -144,7 +146,7 @@ def route(method, target, headers, feeds, stop):
 
 
 async def serve(args):
-    feeds = Feeds(args.feeds, args.items)
+    feeds = Feeds(args.feeds, args.items, not args.json_feed)
     stop = asyncio.Event()
     servers, ports = [], []
     for i in range(args.ports):
@@ -174,6 +176,7 @@ def main():
     ap.add_argument("--items", type=int, default=10, help="items per feed")
     ap.add_argument("--ports", type=int, default=1, help="listening ports (curl and newsboat limit per host:port)")
     ap.add_argument("--base-port", type=int, default=0)
+    ap.add_argument("--json-feed", action="store_true", help="serve JSON Feeds too (newsboat 2.21 cannot read them)")
     ap.add_argument("--port-file", help="write the chosen ports here once listening")
     ap.add_argument("--lifetime", type=float, default=1800, help="stop by itself after this many seconds")
     asyncio.run(serve(ap.parse_args()))
