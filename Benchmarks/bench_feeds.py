@@ -2,7 +2,7 @@
 """Feed parsing benchmark (issue 4): frenemy's FeedParser beside Python's feedparser and
 feedparser-rs (both from PyPI), on the same generated corpus, in the same run, one core each.
 
-    python3 Benchmarks/bench_feeds.py [--files 120] [--seconds 4] [--corpus DIR] [--no-build]
+    python3 Benchmarks/bench_feeds.py [--files 120] [--seconds 3] [--by-format] [--corpus DIR] [--no-build]
 
 Installs the two PyPI packages if missing, builds FeedBenchmark in release mode (scratch path
 .build-release), generates the corpus into a temporary folder (or uses --corpus DIR: any folder of
@@ -85,12 +85,39 @@ def run_swift(binary, folder, bytes_per_pass, seconds):
             "items_per_pass": int(m.group(5)), "rejected": int(m.group(3))}
 
 
+def by_format(binary, folder, paths, feedparser_rs, seconds):
+    """Per-format throughput (frenemy vs feedparser-rs), to show where a parser is slow."""
+    kinds = sorted({os.path.basename(p).split("-")[2].split(".")[0] for p in paths})
+    lines = ["%-6s %8s %16s %16s %8s" % ("format", "MB", "frenemy MB/cpu-s", "rs MB/cpu-s", "ratio")]
+    for kind in kinds:
+        sub = os.path.join(folder, "only-" + kind)
+        os.makedirs(sub)
+        chosen = [p for p in paths if "-%s." % kind in os.path.basename(p)]
+        for p in chosen:
+            os.link(p, os.path.join(sub, os.path.basename(p)))
+        data = [open(p, "rb").read() for p in chosen]
+        size = sum(len(d) for d in data)
+        quiet = open(os.devnull, "w")
+        saved, sys.stdout = sys.stdout, quiet
+        try:
+            swift = run_swift(binary, sub, size, seconds)
+        finally:
+            sys.stdout = saved
+        rs = run_python("feedparser-rs", feedparser_rs.parse, data, seconds)
+        s_rate = size * swift["passes"] / 1e6 / swift["cpu"]
+        r_rate = size * rs["passes"] / 1e6 / rs["cpu"]
+        lines.append("%-6s %8.2f %16.2f %16.2f %7.2fx" % (kind, size / 1e6, s_rate, r_rate, s_rate / r_rate))
+    return lines
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--files", type=int, default=120, help="feeds to generate (default 120, about 5 MB)")
     ap.add_argument("--seconds", type=float, default=3.0, help="minimum CPU seconds timed per parser")
     ap.add_argument("--corpus", help="parse this folder instead of a generated corpus")
     ap.add_argument("--no-build", action="store_true", help="use the existing release FeedBenchmark")
+    ap.add_argument("--by-format", action="store_true",
+                    help="also time frenemy and feedparser-rs on each format of the generated corpus alone")
     args = ap.parse_args()
 
     ensure_python_packages()
@@ -111,7 +138,7 @@ def main():
         for n in range(args.files):
             kind, ext, data = feedcorpus.make_feed(n)
             kinds[kind] = kinds.get(kind, 0) + 1
-            with open(os.path.join(folder, "feed-%03d.%s" % (n, ext)), "wb") as f:
+            with open(os.path.join(folder, "feed-%03d-%s.%s" % (n, kind, ext)), "wb") as f:
                 f.write(data)
         print("corpus: generated " + ", ".join("%d %s" % (v, k) for k, v in sorted(kinds.items())))
     try:
@@ -125,6 +152,7 @@ def main():
         results = [run_swift(binary, folder, total, args.seconds)]
         results.append(run_python("feedparser-rs (Python)", feedparser_rs.parse, files, args.seconds))
         results.append(run_python("feedparser (Python)", feedparser.parse, files, args.seconds))
+        formats = by_format(binary, folder, paths, feedparser_rs, args.seconds / 2) if args.by_format and tmp else []
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -153,6 +181,10 @@ def main():
         swift["ips"] / fp["ips"], swift["ipc"] / fp["ipc"]))
     verdict = "met" if swift["ipc"] > rs["ipc"] else "NOT met"
     print("target (faster than feedparser-rs, per CPU second): %s" % verdict)
+    if formats:
+        print()
+        print("per format, frenemy / feedparser-rs (about %g CPU seconds each):" % (args.seconds / 2))
+        print("\n".join(formats))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,6 @@ echo "== load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== 1/3 matching (issue 3)"
 sh "$here/bench_match.sh"
 echo "== 2/3 feed parsing (issue 4)"
-nice -n 10 python3 "$here/bench_feeds.py"
+nice -n 10 python3 "$here/bench_feeds.py" --by-format
 echo "== 3/3 polling (issue 4)"
 nice -n 10 python3 "$here/bench_poll.py"
