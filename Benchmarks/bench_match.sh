@@ -7,6 +7,6 @@
 set -eu
 cd "$(dirname "$0")/.."
 nice -n 10 swift build -c release --scratch-path .build-release --product MatchBenchmark
-bin="$(swift build -c release --scratch-path .build-release --show-bin-path)"
+bin="$(nice -n 10 swift build -c release --scratch-path .build-release --show-bin-path)"
 echo "\$ nice -n 10 $bin/MatchBenchmark $*"
 exec nice -n 10 "$bin/MatchBenchmark" "$@"
