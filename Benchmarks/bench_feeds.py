@@ -13,7 +13,7 @@ figures are the ones to compare (the wall clock also counts time spent waiting f
 
 import argparse
 import glob
-import importlib
+import importlib.util
 import os
 import re
 import resource
