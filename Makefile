@@ -47,6 +47,10 @@ lint:
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests Benchmarks
 
+## Benchmarks (never tests): matching, feed parsing, polling, each beside its peer tools; see BENCHMARKS.md.
+bench: deps
+	sh Benchmarks/run_all.sh
+
 deb: deps
 	@for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$p; done
 	Packaging/build-deb.sh
