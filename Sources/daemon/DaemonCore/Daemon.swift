@@ -76,7 +76,7 @@ public actor Daemon {
 
     /// Polls in flight at once. Beyond what the HTTP client runs concurrently, more would only
     /// hold buffers while they queue, so memory would grow with the number of sources.
-    static let maxConcurrentPolls = 64
+    static let maxConcurrentPolls = 16
 
     /// Marks one source (or all) as due now, for `frenemyctl poll`; returns false for an unknown name.
     public func requestPoll(_ name: String?) -> Bool {

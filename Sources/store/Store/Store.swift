@@ -130,7 +130,8 @@ public final class Store: Sendable {
                     .text(state.name), .text(state.url), .text(state.etag), .text(state.lastModified),
                     .text(state.bodyHash), .date(state.lastPollAt), .date(state.lastSuccessAt),
                     .text(state.lastResult?.rawValue), .text(state.lastError), .int(state.consecutiveFailures),
-                    .date(state.nextPollAt), .date(state.troubleRaisedAt), .date(state.failingSince), .text(state.configuredURL),
+                    .date(state.nextPollAt), .date(state.troubleRaisedAt), .date(state.failingSince),
+                    .text(state.configuredURL),
                 ])
         }
     }
