@@ -12,6 +12,22 @@ func calling(_ body: () async throws(ControlClient.Failure) -> Void) async throw
     }
 }
 
+/// Sends one request and prints the answer: as the daemon wrote it with `--json`, else decoded
+/// as `T` and rendered for a terminal.
+func show<T: Decodable>(
+    _ method: String, _ path: String, options: DaemonOptions, as type: T.Type, render: (T) -> String
+) async throws {
+    try await calling { () throws(ControlClient.Failure) in
+        let data =
+            method == "POST" ? try await options.client.post(path) : try await options.client.get(path)
+        if options.json { return printJSON(data) }
+        guard let value = try? JSONDecoder.frenemy.decode(T.self, from: data) else {
+            throw ControlClient.Failure(description: "unreadable answer from \(path)", exitCode: 1)
+        }
+        print(render(value))
+    }
+}
+
 func printJSON(_ data: Data) {
     FileHandle.standardOutput.write(data)
     if data.last != 0x0A { print() }
@@ -22,14 +38,7 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var options: DaemonOptions
 
     func run() async throws {
-        try await calling { () throws(ControlClient.Failure) in
-            let data = try await options.client.get("/v1/status")
-            if options.json { return printJSON(data) }
-            guard let status = try? JSONDecoder.frenemy.decode(StatusView.self, from: data) else {
-                throw ControlClient.Failure(description: "unreadable status answer", exitCode: 1)
-            }
-            print(status.rendered())
-        }
+        try await show("GET", "/v1/status", options: options, as: StatusView.self) { $0.rendered() }
     }
 }
 
@@ -39,15 +48,8 @@ struct SourcesCommand: AsyncParsableCommand {
     @OptionGroup var options: DaemonOptions
 
     func run() async throws {
-        try await calling { () throws(ControlClient.Failure) in
-            let data = try await options.client.get("/v1/sources")
-            if options.json { return printJSON(data) }
-            struct List: Decodable { var sources: [StatusView.Source] }
-            guard let list = try? JSONDecoder.frenemy.decode(List.self, from: data) else {
-                throw ControlClient.Failure(description: "unreadable sources answer", exitCode: 1)
-            }
-            print(Table.sources(list.sources))
-        }
+        struct List: Decodable { var sources: [StatusView.Source] }
+        try await show("GET", "/v1/sources", options: options, as: List.self) { Table.sources($0.sources) }
     }
 }
 
@@ -59,15 +61,8 @@ struct AlertsCommand: AsyncParsableCommand {
     var limit: Int = 20
 
     func run() async throws {
-        try await calling { () throws(ControlClient.Failure) in
-            let data = try await options.client.get("/v1/alerts?limit=\(limit)")
-            if options.json { return printJSON(data) }
-            struct List: Decodable { var alerts: [Alert] }
-            guard let list = try? JSONDecoder.frenemy.decode(List.self, from: data) else {
-                throw ControlClient.Failure(description: "unreadable alerts answer", exitCode: 1)
-            }
-            print(Table.alerts(list.alerts))
-        }
+        struct List: Decodable { var alerts: [Alert] }
+        try await show("GET", "/v1/alerts?limit=\(limit)", options: options, as: List.self) { Table.alerts($0.alerts) }
     }
 }
 
@@ -77,20 +72,15 @@ struct ReloadCommand: AsyncParsableCommand {
     @OptionGroup var options: DaemonOptions
 
     func run() async throws {
-        try await calling { () throws(ControlClient.Failure) in
-            let data = try await options.client.post("/v1/reload")
-            if options.json { return printJSON(data) }
-            struct Summary: Decodable {
-                var rules: Int
-                var entities: Int
-                var sources: Int
-                var warnings: [String]
-            }
-            guard let summary = try? JSONDecoder().decode(Summary.self, from: data) else {
-                throw ControlClient.Failure(description: "unreadable reload answer", exitCode: 1)
-            }
-            print("reloaded: \(summary.rules) rules, \(summary.entities) entities, \(summary.sources) sources")
-            for warning in summary.warnings { print("warning: \(warning)") }
+        struct Summary: Decodable {
+            var rules: Int
+            var entities: Int
+            var sources: Int
+            var warnings: [String]
+        }
+        try await show("POST", "/v1/reload", options: options, as: Summary.self) { summary in
+            (["reloaded: \(summary.rules) rules, \(summary.entities) entities, \(summary.sources) sources"]
+                + summary.warnings.map { "warning: \($0)" }).joined(separator: "\n")
         }
     }
 }
@@ -102,13 +92,10 @@ struct PollCommand: AsyncParsableCommand {
     var source: String?
 
     func run() async throws {
-        try await calling { () throws(ControlClient.Failure) in
-            let query = source.map {
-                "?source=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0)
-            }
-            let data = try await options.client.post("/v1/poll" + (query ?? ""))
-            if options.json { return printJSON(data) }
-            print("polling \(source ?? "every source") now")
+        let query = source.map { "?source=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0) }
+        struct Accepted: Decodable { var polling: String }
+        try await show("POST", "/v1/poll" + (query ?? ""), options: options, as: Accepted.self) { answer in
+            "polling \(answer.polling == "all" ? "every source" : answer.polling) now"
         }
     }
 }
