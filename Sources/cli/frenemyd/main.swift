@@ -45,10 +45,10 @@ struct Frenemyd: AsyncParsableCommand {
             settings = try ConfigLoader.load(path: config)
             rules = try StartupRules.load(settings)
         } catch let error as ConfigError {
-            StandardError.write("frenemyd: \(error)\n")
+            StandardErrorWriter().write(line: "frenemyd: \(error)")
             throw ExitCode(1)
         } catch let error as ReloadError {
-            StandardError.write("frenemyd: rules refused:\n\(error)\n")
+            StandardErrorWriter().write(line: "frenemyd: rules refused:\n\(error)")
             throw ExitCode(1)
         }
         for warning in rules.warnings { logger.warning("\(warning)") }
@@ -63,14 +63,14 @@ struct Frenemyd: AsyncParsableCommand {
         do {
             store = try Store(directory: settings.stateDir)
         } catch {
-            StandardError.write("frenemyd: cannot open state in \(settings.stateDir): \(error)\n")
+            StandardErrorWriter().write(line: "frenemyd: cannot open state in \(settings.stateDir): \(error)")
             throw ExitCode(1)
         }
         let http: CurlHTTPClient
         do {
             http = try CurlHTTPClient()
         } catch {
-            StandardError.write("frenemyd: cannot start the HTTP client: \(error)\n")
+            StandardErrorWriter().write(line: "frenemyd: cannot start the HTTP client: \(error)")
             throw ExitCode(1)
         }
         defer { http.shutdown() }

@@ -86,10 +86,7 @@ struct AlertPipeline: Sendable {
         guard store(alert, key: itemID, notify: notify) else { return false }
         var fields = JournalFields.make(for: alert).filter { $0.0 != "MESSAGE_ID" }
         fields.append(("MESSAGE_ID", MessageIDs.trouble))
-        let sentToJournal = output.journal && journal.send(fields)
-        if !sentToJournal || output.stderr {
-            StandardError.write(JournalFields.readableLine(for: alert) + "\n")
-        }
+        emit(alert, fields: fields)
         return true
     }
 
@@ -101,10 +98,13 @@ struct AlertPipeline: Sendable {
         return "\(source)\u{1F}\(item.id)"
     }
 
-    private func emit(_ alert: Alert) {
-        let sentToJournal = output.journal && journal.send(JournalFields.make(for: alert))
-        if !sentToJournal || output.stderr {
-            StandardError.write(JournalFields.readableLine(for: alert) + "\n")
+    /// The journal when there is one (else a readable stderr line), and the line on stderr too
+    /// when a person is watching the terminal (`LogOutput.stderr`).
+    private func emit(_ alert: Alert, fields: [(String, String)]? = nil) {
+        let line = JournalFields.readableLine(for: alert)
+        let sink = JournalSink(journal: output.journal ? journal : nil)
+        if sink.send(fields ?? JournalFields.make(for: alert), fallbackLine: line), output.stderr {
+            StandardErrorWriter().write(line: line)
         }
     }
 }

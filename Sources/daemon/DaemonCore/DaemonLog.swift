@@ -32,7 +32,7 @@ public struct DaemonLogHandler: LogHandler {
                 ("SYSLOG_IDENTIFIER", "frenemyd"),
             ]
             for (key, value) in all.sorted(by: { $0.key < $1.key }) {
-                let name = key == "message_id" ? "MESSAGE_ID" : "FRENEMY_" + JournalFieldName.sanitize(key)
+                let name = key == "message_id" ? "MESSAGE_ID" : JournalFields.fieldName(key)
                 fields.append((name, "\(value)"))
             }
             _ = Journal.send(fields)
@@ -41,7 +41,7 @@ public struct DaemonLogHandler: LogHandler {
             let extras = all.filter { $0.key != "message_id" }.sorted { $0.key < $1.key }
                 .map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             let text = extras.isEmpty ? message.description : "\(message) [\(extras)]"
-            StandardError.write("frenemyd: \(level): \(text)\n")
+            StandardErrorWriter().write(line: "frenemyd: \(level): \(text)")
         }
     }
 
@@ -72,24 +72,6 @@ public struct LogOutput: Sendable {
         let journal = Journal.isAvailable
         let stderrIsJournal = ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil
         return LogOutput(journal: journal, stderr: !journal || !stderrIsJournal)
-    }
-}
-
-/// Journal field names are upper-case letters, digits and `_`, not starting with `_`.
-public enum JournalFieldName {
-    public static func sanitize(_ key: String) -> String {
-        let mapped = key.uppercased().unicodeScalars.map { scalar -> Character in
-            (scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar))) ? Character(scalar) : "_"
-        }
-        let name = String(mapped).trimmingCharacters(in: CharacterSet(charactersIn: "_"))
-        return name.isEmpty ? "FIELD" : name
-    }
-}
-
-/// Unbuffered writes to stderr that are safe from any thread.
-public enum StandardError {
-    public static func write(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
     }
 }
 

@@ -54,16 +54,21 @@ public enum JournalFields {
         return fields
     }
 
-    /// `FRENEMY_<ROLE>`: upper-cased, every character outside A-Z and 0-9 replaced by `_`,
-    /// cut to the journal's 64-character limit for field names.
+    /// `FRENEMY_<ROLE>`: see `fieldName(_:)`; a role that would overwrite one of the alert's
+    /// own fields (a role named "rule") becomes `FRENEMY_ROLE_<ROLE>`.
     public static func roleFieldName(_ role: String) -> String {
+        let name = fieldName(role)
+        return reserved.contains(name) ? String(("FRENEMY_ROLE_" + name.dropFirst(8)).prefix(64)) : name
+    }
+
+    /// `FRENEMY_<KEY>` for any key (roles, log metadata): upper-cased, every character outside
+    /// A-Z and 0-9 replaced by `_`, cut to the journal's 64-character limit for field names.
+    public static func fieldName(_ key: String) -> String {
         let cleaned = String(
-            role.uppercased().unicodeScalars.map { s -> Character in
+            key.uppercased().unicodeScalars.map { s -> Character in
                 (s >= "A" && s <= "Z") || (s >= "0" && s <= "9") ? Character(s) : "_"
             })
-        var name = "FRENEMY_" + cleaned
-        if reserved.contains(name) { name = "FRENEMY_ROLE_" + cleaned }
-        return String(name.prefix(64))
+        return String(("FRENEMY_" + cleaned).prefix(64))
     }
 
     /// A line for the daemon's own trouble, e.g. a source failing for an hour or a refused
