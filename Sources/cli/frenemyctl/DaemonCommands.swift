@@ -7,7 +7,7 @@ func calling(_ body: () async throws(ControlClient.Failure) -> Void) async throw
     do {
         try await body()
     } catch {
-        FileHandle.standardError.write(Data("frenemyctl: \(error)\n".utf8))
+        printError("frenemyctl: \(error)")
         throw ExitCode(error.exitCode)
     }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import FrenemyModel
+import RuleEngine
 
 /// `frenemyctl`: argument parsing plus calls — to the daemon's control socket, or to the pure
 /// core for the offline tools that need no daemon.
@@ -67,4 +69,22 @@ enum Exit {
     static let failure = ExitCode(1)
     /// The daemon could not be reached (sysexits' EX_UNAVAILABLE).
     static let unavailable = ExitCode(69)
+}
+
+/// One line (or several) on stderr, where every frenemyctl error goes.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Loads rule files exactly as the daemon does, printing every diagnostic as
+/// `file:line:col: ...` (warnings too); exits 1 when any is an error.
+func loadRules(_ paths: [String]) throws -> RuleSet {
+    do {
+        let rules = try RuleSet.load(paths: paths)
+        for warning in rules.warnings { printError("\(warning)") }
+        return rules
+    } catch {
+        for diagnostic in error.diagnostics { printError("\(diagnostic)") }
+        throw Exit.failure
+    }
 }

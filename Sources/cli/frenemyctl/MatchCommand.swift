@@ -56,7 +56,7 @@ struct MatchCommand: ParsableCommand {
         for input in inputs {
             let feed = try read(input)
             for warning in feed.warnings {
-                FileHandle.standardError.write(Data("\(input): warning: \(warning)\n".utf8))
+                printError("\(input): warning: \(warning)")
             }
             for item in feed.items {
                 items += 1
@@ -75,21 +75,16 @@ struct MatchCommand: ParsableCommand {
             do {
                 paths = try ConfigLoader.load(path: config ?? DaemonConfig.defaultPath).rules
             } catch {
-                FileHandle.standardError.write(Data("frenemyctl: \(error)\n".utf8))
+                printError("frenemyctl: \(error)")
                 throw Exit.failure
             }
         }
-        do {
-            return try RuleSet.load(paths: paths)
-        } catch {
-            for diagnostic in error.diagnostics { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
-            throw Exit.failure
-        }
+        return try frenemyctl.loadRules(paths)
     }
 
     private func read(_ input: String) throws -> ParsedFeed {
         guard let data = FileManager.default.contents(atPath: input) else {
-            FileHandle.standardError.write(Data("frenemyctl: cannot read \(input)\n".utf8))
+            printError("frenemyctl: cannot read \(input)")
             throw Exit.failure
         }
         let url = URL(fileURLWithPath: input)
@@ -97,7 +92,7 @@ struct MatchCommand: ParsableCommand {
         do {
             return try FeedParser.parse(data, url: url.absoluteString)
         } catch {
-            FileHandle.standardError.write(Data("frenemyctl: \(input): \(error)\n".utf8))
+            printError("frenemyctl: \(input): \(error)")
             throw Exit.failure
         }
     }

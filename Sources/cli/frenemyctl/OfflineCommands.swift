@@ -17,14 +17,8 @@ struct RulesCheckCommand: ParsableCommand {
     var paths: [String]
 
     func run() throws {
-        do {
-            let rules = try RuleSet.load(paths: paths)
-            for warning in rules.warnings { FileHandle.standardError.write(Data("\(warning)\n".utf8)) }
-            print("OK: \(rules.ruleCount) rules, \(rules.entityCount) entities in \(paths.joined(separator: ", "))")
-        } catch {
-            for diagnostic in error.diagnostics { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
-            throw Exit.failure
-        }
+        let rules = try loadRules(paths)
+        print("OK: \(rules.ruleCount) rules, \(rules.entityCount) entities in \(paths.joined(separator: ", "))")
     }
 }
 
@@ -35,13 +29,7 @@ struct RulesTestCommand: ParsableCommand {
     var paths: [String]
 
     func run() throws {
-        let rules: RuleSet
-        do {
-            rules = try RuleSet.load(paths: paths)
-        } catch {
-            for diagnostic in error.diagnostics { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
-            throw Exit.failure
-        }
+        let rules = try loadRules(paths)
         let report = rules.runTests()
         for failure in report.failures { print("FAIL \(failure)") }
         print("\(report.passed) passed, \(report.failed) failed")
@@ -66,14 +54,14 @@ struct FeedParseCommand: ParsableCommand {
 
     func run() throws {
         guard let data = FileManager.default.contents(atPath: file) else {
-            FileHandle.standardError.write(Data("frenemyctl: cannot read \(file)\n".utf8))
+            printError("frenemyctl: cannot read \(file)")
             throw Exit.failure
         }
         let feed: ParsedFeed
         do {
             feed = try FeedParser.parse(data, url: url ?? URL(fileURLWithPath: file).absoluteString)
         } catch {
-            FileHandle.standardError.write(Data("frenemyctl: \(file): \(error)\n".utf8))
+            printError("frenemyctl: \(file): \(error)")
             throw Exit.failure
         }
         if json {
