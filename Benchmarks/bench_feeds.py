@@ -27,6 +27,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import feedcorpus  # noqa: E402
+from benchlib import build  # noqa: E402
 
 PYPI = {"feedparser": "feedparser", "feedparser_rs": "feedparser-rs"}
 
@@ -37,15 +38,6 @@ def ensure_python_packages():
         print("installing from PyPI: " + " ".join(missing), flush=True)
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *missing], check=True)
         importlib.invalidate_caches()
-
-
-def build(product):
-    cmd = ["nice", "-n", "10", "swift", "build", "-c", "release", "--scratch-path", ".build-release",
-           "--product", product]
-    print("$ " + " ".join(cmd), flush=True)
-    subprocess.run(cmd, cwd=ROOT, check=True)
-    out = subprocess.run(cmd[3:] + ["--show-bin-path"], cwd=ROOT, check=True, capture_output=True, text=True)
-    return os.path.join(out.stdout.strip(), product)
 
 
 def cpu_seconds():

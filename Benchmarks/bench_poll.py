@@ -29,6 +29,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 GNU_TIME = "/usr/bin/time"
 
+sys.path.insert(0, HERE)
+from benchlib import build  # noqa: E402
+
 
 def ensure_debian_packages():
     need = [pkg for pkg, path in (("time", GNU_TIME), ("newsboat", "/usr/bin/newsboat")) if not os.path.exists(path)]
@@ -39,15 +42,6 @@ def ensure_debian_packages():
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     subprocess.run(sudo + ["apt-get", "update", "-qq"], check=True, env=env)
     subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", *need], check=True, env=env)
-
-
-def build(product):
-    cmd = ["nice", "-n", "10", "swift", "build", "-c", "release", "--scratch-path", ".build-release",
-           "--product", product]
-    print("$ " + " ".join(cmd), flush=True)
-    subprocess.run(cmd, cwd=ROOT, check=True)
-    out = subprocess.run(cmd[3:] + ["--show-bin-path"], cwd=ROOT, check=True, capture_output=True, text=True)
-    return os.path.join(out.stdout.strip(), product)
 
 
 def control(port, path, method="GET"):
