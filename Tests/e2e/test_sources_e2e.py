@@ -146,3 +146,18 @@ def test_poll_now(frenemy, feeds, journal, uid, tmp_path):
     got = journal.wait_alerts(2, FRENEMY_SOURCE=src)
     assert {e["FRENEMY_TITLE"] for e in got} == {first.title, second.title}, "`frenemyctl poll SOURCE` did not poll"
     assert daemon.ctl("poll", f"no-such-{uid}", check=False).returncode != 0
+
+
+def test_once_polls_every_source_when_there_are_more_than_run_at_once(frenemy, feeds, journal, uid, tmp_path):
+    """The daemon keeps a bounded number of polls in flight; none of the rest may be skipped."""
+    count = 40
+    sources = []
+    for i in range(count):
+        feeds.set(f"/many-{uid}-{i}.xml", F.rss([deal_item(uid, f"many-{i}")]))
+        sources.append({"name": f"many-{uid}-{i}", "url": feeds.url(f"/many-{uid}-{i}.xml"), "interval": "1h"})
+    frenemy.once(frenemy.config(sources=sources, rules=_rules(tmp_path)))
+    for i in range(count):
+        assert len(feeds.requests_for(f"/many-{uid}-{i}.xml")) == 1, f"source {i} was polled not exactly once"
+    raised = {e["FRENEMY_SOURCE"] for e in journal.alerts(FRENEMY_RULE="e2e-vendor-deal")
+              if e["FRENEMY_SOURCE"].startswith(f"many-{uid}-")}
+    assert raised == {s["name"] for s in sources}, f"sources without their alert: {sorted({s['name'] for s in sources} - raised)}"
