@@ -41,9 +41,7 @@ public actor Daemon {
         self.config = config
         self.rules = rules
         self.store = store
-        self.poller = SourcePoller(
-            transport: transport, pacer: HostPacer(),
-            parseGate: Gate(limit: ProcessInfo.processInfo.activeProcessorCount))
+        self.poller = SourcePoller(transport: transport, pacer: HostPacer())
         self.pollContext = Self.context(config, rules)
         self.alerts = AlertPipeline(store: store, journal: journal, logger: logger)
         self.logger = logger

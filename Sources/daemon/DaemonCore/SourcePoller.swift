@@ -46,9 +46,6 @@ struct PollContext: Sendable {
 struct SourcePoller: Sendable {
     let transport: any HTTPTransport
     let pacer: HostPacer
-    /// Parsing is CPU work whose memory (a document tree) dwarfs the body; running more parses
-    /// than cores at once only raises peak memory, so fetches overlap but parses queue.
-    let parseGate: Gate
     var maxBodyBytes = 20 * 1024 * 1024
 
     func poll(_ source: SourceConfig, previous: SourceState?, context: PollContext) async -> PollOutcome {
@@ -140,14 +137,9 @@ struct SourcePoller: Sendable {
         }
         outcome.bodyHash = hash
         do {
-            await parseGate.acquire()
-            let parsed = Result { () throws(SourceBodyError) in
-                try SourceAdapter.parseBody(
-                    response.body, kind: source.kind, url: response.effectiveURL,
-                    httpCharset: Self.charset(response.headers["Content-Type"]))
-            }
-            await parseGate.release()
-            let feed = try parsed.get()
+            let feed = try SourceAdapter.parseBody(
+                response.body, kind: source.kind, url: response.effectiveURL,
+                httpCharset: Self.charset(response.headers["Content-Type"]))
             outcome.result = .fetched(feed)
             if let ttl = feed.feed.ttlMinutes {
                 outcome.freshness = max(outcome.freshness ?? 0, TimeInterval(ttl) * 60)
@@ -213,29 +205,6 @@ struct SourcePoller: Sendable {
 struct SpooledFile: Sendable {
     var url: URL
     var failed: Bool
-}
-
-/// At most `limit` holders at once, first come first served. The work itself runs outside
-/// the actor, so holders really run in parallel.
-actor Gate {
-    private let limit: Int
-    private var running = 0
-    private var waiting: [CheckedContinuation<Void, Never>] = []
-
-    init(limit: Int) { self.limit = max(1, limit) }
-
-    func acquire() async {
-        if running < limit {
-            running += 1
-        } else {
-            await withCheckedContinuation { waiting.append($0) }
-        }
-    }
-
-    /// Hands the place straight to the longest waiter, if any.
-    func release() {
-        if waiting.isEmpty { running -= 1 } else { waiting.removeFirst().resume() }
-    }
 }
 
 /// Keeps the start of requests to one host at least `spacing` apart, across all sources: the
