@@ -40,10 +40,10 @@ struct Frenemyd: AsyncParsableCommand {
         let logger = Logger(label: "frenemyd")
 
         let settings: DaemonConfig
-        let rules: StartupRules
+        let rules: (rules: RuleSet, warnings: [String])
         do {
             settings = try ConfigLoader.load(path: config)
-            rules = try StartupRules.load(settings)
+            rules = try Daemon.loadRules(settings)
         } catch let error as ConfigError {
             StandardErrorWriter().write(line: "frenemyd: \(error)")
             throw ExitCode(1)
@@ -55,7 +55,7 @@ struct Frenemyd: AsyncParsableCommand {
         if checkConfig {
             print(
                 "\(settings.path): OK (\(settings.sources.count) sources, \(settings.notify.count) notifiers,"
-                    + " \(rules.ruleSet.ruleCount) rules, \(rules.ruleSet.entityCount) entities)")
+                    + " \(rules.rules.ruleCount) rules, \(rules.rules.entityCount) entities)")
             return
         }
 
@@ -75,7 +75,7 @@ struct Frenemyd: AsyncParsableCommand {
         }
         defer { http.shutdown() }
         let daemon = Daemon(
-            config: settings, rules: rules.ruleSet, store: store, transport: http, journal: SystemJournal(),
+            config: settings, rules: rules.rules, store: store, transport: http, journal: SystemJournal(),
             logger: logger)
         let worker = DeliveryWorker(store: store, transport: http, logger: logger) { await daemon.config.notify }
 
@@ -97,7 +97,7 @@ struct Frenemyd: AsyncParsableCommand {
             socketPath: settings.controlSocket, backend: backend, logger: logger
         ) {
             logger.info(
-                "ready: \(settings.sources.count) sources, \(rules.ruleSet.ruleCount) rules, control socket \(settings.controlSocket)"
+                "ready: \(settings.sources.count) sources, \(rules.rules.ruleCount) rules, control socket \(settings.controlSocket)"
             )
             _ = notifier.ready()
         }
@@ -112,17 +112,6 @@ struct Frenemyd: AsyncParsableCommand {
             logger.error("stopped with an error: \(error)", metadata: ["message_id": "\(MessageIDs.trouble)"])
             throw ExitCode(1)
         }
-    }
-}
-
-/// The rules accepted at startup, or the reasons they were refused.
-struct StartupRules {
-    var ruleSet: RuleSet
-    var warnings: [String]
-
-    static func load(_ config: DaemonConfig) throws(ReloadError) -> StartupRules {
-        let loaded = try Daemon.loadRules(config)
-        return StartupRules(ruleSet: loaded.rules, warnings: loaded.warnings)
     }
 }
 
