@@ -1,4 +1,4 @@
-import FeedParser
+@testable import FeedParser
 import XCTest
 
 final class LinkCanonicalizerTests: XCTestCase {
@@ -30,5 +30,46 @@ final class LinkCanonicalizerTests: XCTestCase {
         check("tag:example.com,2024:1", "tag:example.com,2024:1")
         check("/relative/path", "/relative/path")
         check("mailto:a@example.com", "mailto:a@example.com")
+    }
+
+    /// The byte-level path must agree with the URLComponents path on every link it decides,
+    /// or item ids (and so alert dedup) would change with the code path a link takes.
+    func testByteLevelPathAgreesWithURLComponents() {
+        let links = [
+            "https://example.com/a/b", "http://example.com", "HTTPS://Example.COM/Path?Q=1",
+            "https://example.com:443/a", "http://example.com:80/", "https://example.com:8443/a?b=c#d",
+            "https://example.com/a?utm_source=x", "https://example.com/a?a=1&utm_medium=y&b=2",
+            "https://example.com/a?a=1&&b=2", "https://example.com/a?=x&b", "https://example.com/a?FBCLID=1",
+            "https://example.com/a?ref=rss", "https://example.com/a#", "https://example.com/#frag",
+            "https://example.com/story/amp", "https://example.com/story/AMP/", "https://example.com/amp",
+            "https://example.com/amp/", "https://example.com/x.AMP.html", "https://example.com/x.amp.html/amp",
+            "https://example.com/a%20b?q=%7E", "https://example.com/a(1)*!$',;:@=+", "https://example.com/~user/",
+            "https://example.com/a?b?c=/d", "https://example.com/a?utm_=1", "https://example.com/a?utm=1",
+            "https://example.com:65535/a", "https://example.com/a?outputType=amp&amp=1&id=5",
+            "https://www.google.com/search?q=amp", "https://news.example.co.uk/path/to/story-123.html",
+            "http://example.com?x=1", "https://example.com/a?_ga=1&_hsenc=2&mc_cid=3&x=4",
+        ]
+        for link in links {
+            var copy = link
+            let fast = copy.withUTF8(LinkCanonicalizer.byteCanonical)
+            let slow = LinkCanonicalizer.componentsCanonical(link)
+            switch fast {
+            case .unchanged: XCTAssertEqual(link, slow, link)
+            case .rewritten(let canonical): XCTAssertEqual(canonical, slow, link)
+            case .undecided: XCTFail("the byte path should decide \(link)")
+            }
+        }
+    }
+
+    /// Shapes the byte path leaves to URLComponents still get their canonical form.
+    func testUnusualShapesFallBackToURLComponents() {
+        for link in [
+            "https://user@example.com/a", "https://[::1]:8080/a", "https://example.com/a b", "https://example.com/%zz",
+            "https://example.com/a#b#c", "ftp://example.com/a", "https://example.com:0080/a",
+        ] {
+            var copy = link
+            XCTAssertEqual(copy.withUTF8(LinkCanonicalizer.byteCanonical), .undecided, link)
+        }
+        check("https://User@Example.com:443/a?utm_x=1#f", "https://User@example.com/a")
     }
 }

@@ -170,9 +170,12 @@ enum Identity {
     static func assign(_ drafts: [ItemDraft], context: inout MapContext) -> [FeedItem] {
         var guidCount: [String: Int] = [:]
         var linkCount: [String: Int] = [:]
-        for d in drafts {
+        // Links identify by their canonical form, so rotating tracking parameters or a
+        // fragment do not make the same story look new.
+        let canonicalLinks = drafts.map { $0.link.map(LinkCanonicalizer.canonical) }
+        for (d, link) in zip(drafts, canonicalLinks) {
             if let g = d.guid { guidCount[g, default: 0] += 1 }
-            if let l = d.link { linkCount[LinkCanonicalizer.canonical(l), default: 0] += 1 }
+            if let l = link { linkCount[l, default: 0] += 1 }
         }
         for (g, n) in guidCount where n > 1 {
             context.warn(
@@ -181,12 +184,9 @@ enum Identity {
         var used = Set<String>()
         var items: [FeedItem] = []
         items.reserveCapacity(drafts.count)
-        for d in drafts {
+        for (d, link) in zip(drafts, canonicalLinks) {
             var chosen: String?
             if let g = d.guid, guidCount[g] == 1, !used.contains(g) { chosen = g }
-            // Links identify by their canonical form, so rotating tracking parameters or a
-            // fragment do not make the same story look new.
-            let link = d.link.map(LinkCanonicalizer.canonical)
             if chosen == nil, let l = link, linkCount[l] == 1, !used.contains(l) { chosen = l }
             if chosen == nil, let l = link, let p = d.published ?? d.updated {
                 let c = l + "#" + StableHash.utcStamp(p)

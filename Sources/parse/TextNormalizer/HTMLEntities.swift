@@ -2,8 +2,8 @@
 /// browsers do so that a feed's "&eacute;" or "&#146;" reads as the publisher meant it.
 public enum HTMLEntities {
     /// Parsed once, on first use, from the generated table.
-    static let table: [String: [Unicode.Scalar]] = {
-        var result: [String: [Unicode.Scalar]] = [:]
+    static let table: [String: ReferenceScalars] = {
+        var result: [String: ReferenceScalars] = [:]
         result.reserveCapacity(2200)
         for token in htmlEntityTableSource.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
             guard let eq = token.firstIndex(of: "=") else { continue }
@@ -11,7 +11,9 @@ public enum HTMLEntities {
             let scalars = token[token.index(after: eq)...].split(separator: ",").compactMap {
                 UInt32($0, radix: 16).flatMap(Unicode.Scalar.init)
             }
-            if !scalars.isEmpty { result[name] = scalars }
+            if let first = scalars.first {
+                result[name] = ReferenceScalars(first: first, second: scalars.count > 1 ? scalars[1] : nil)
+            }
         }
         return result
     }()
@@ -22,7 +24,7 @@ public enum HTMLEntities {
     /// The characters a named reference stands for (name without `&` and `;`), or nil when HTML
     /// does not define it. Exposed so the XML reader can resolve HTML entities that XML lacks.
     public static func scalars(named name: String) -> [Unicode.Scalar]? {
-        table[name]
+        table[name].map(\.array)
     }
 
     /// Whether HTML accepts this name without its semicolon ("&amp" in old markup).
@@ -55,7 +57,8 @@ public enum HTMLEntities {
             var i = 0
             while i < bytes.count {
                 if bytes[i] == UInt8(ascii: "&"), let (scalars, next) = reference(in: bytes, at: i) {
-                    for s in scalars { appendUTF8(s, to: &out) }
+                    appendUTF8(scalars.first, to: &out)
+                    if let second = scalars.second { appendUTF8(second, to: &out) }
                     i = next
                 } else {
                     out.append(bytes[i])
@@ -70,7 +73,7 @@ public enum HTMLEntities {
     /// scalars and the index just past the reference, or nil when it is not a reference.
     static func reference(
         in bytes: UnsafeBufferPointer<UInt8>, at start: Int
-    ) -> (scalars: [Unicode.Scalar], next: Int)? {
+    ) -> (scalars: ReferenceScalars, next: Int)? {
         var i = start + 1
         guard i < bytes.count else { return nil }
         if bytes[i] == UInt8(ascii: "#") {
@@ -89,7 +92,7 @@ public enum HTMLEntities {
             }
             guard digits > 0 else { return nil }
             if i < bytes.count, bytes[i] == UInt8(ascii: ";") { i += 1 }
-            return ([scalar(forCodePoint: value)], i)
+            return (ReferenceScalars(first: scalar(forCodePoint: value), second: nil), i)
         }
         var end = i
         while end < bytes.count, end - i < 40, isAlnum(bytes[end]) { end += 1 }
@@ -140,4 +143,13 @@ public enum HTMLEntities {
             out.append(UInt8(0x80 | (v & 0x3F)))
         }
     }
+}
+
+/// What one character reference stands for: one scalar, or two for the few HTML5 names that
+/// combine a character with a mark (`&nGt;`). A value, so decoding a reference never allocates.
+struct ReferenceScalars: Sendable {
+    let first: Unicode.Scalar
+    let second: Unicode.Scalar?
+
+    var array: [Unicode.Scalar] { second.map { [first, $0] } ?? [first] }
 }

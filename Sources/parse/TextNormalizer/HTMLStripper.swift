@@ -1,17 +1,42 @@
 /// A forgiving HTML tokenizer that keeps only text: enough HTML to read what feeds embed
 /// (tags, comments, CDATA, character references), none of a DOM.
 enum HTMLStripper {
-    /// Elements whose boundaries separate lines of text.
-    static let blockElements: Set<String> = [
-        "address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "div", "dl", "dt",
-        "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
-        "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "thead", "tfoot",
-        "tr", "ul", "body", "html", "head", "title", "center",
-    ]
-    /// Elements whose boundaries separate words but not lines.
-    static let spacingElements: Set<String> = ["td", "th", "img", "input", "button", "select", "option", "label"]
-    /// Elements whose content is never text a reader sees.
-    static let skippedElements: Set<String> = ["script", "style", "template", "noscript", "iframe", "svg", "math"]
+    /// What an element's boundary means for the text around it.
+    enum Role {
+        /// Separates lines of text (`p`, `div`, `li`, `br`, …).
+        case block
+        /// Separates words but not lines (`td`, `img`, …).
+        case spacing
+        /// Content is never text a reader sees (`script`, `style`, …).
+        case skipped
+    }
+
+    /// Element roles by lower-cased name, packed into a `TagName` so a tag is classified without
+    /// building a String (tags are the most frequent markup in feed HTML). Unlisted elements
+    /// (`a`, `b`, `span`, …) are inline: their boundaries separate nothing.
+    static let roles: [TagName: Role] = {
+        var roles: [TagName: Role] = [:]
+        let groups: [(Role, [StaticString])] = [
+            (
+                .block,
+                [
+                    "address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "div", "dl", "dt",
+                    "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+                    "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody",
+                    "thead", "tfoot", "tr", "ul", "body", "html", "head", "title", "center",
+                ]
+            ),
+            (.spacing, ["td", "th", "img", "input", "button", "select", "option", "label"]),
+            (.skipped, ["script", "style", "template", "noscript", "iframe", "svg", "math"]),
+        ]
+        for (role, names) in groups {
+            for name in names {
+                let bytes = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+                if let key = TagName(bytes, 0, bytes.count) { roles[key] = role }
+            }
+        }
+        return roles
+    }()
 
     static func run(_ bytes: UnsafeBufferPointer<UInt8>, into sink: inout TextSink) {
         var i = 0
@@ -22,19 +47,25 @@ enum HTMLStripper {
                 i = tag(bytes, at: i, into: &sink)
             } else if b == UInt8(ascii: "&") {
                 if let (scalars, next) = HTMLEntities.reference(in: bytes, at: i) {
-                    for s in scalars { sink.decoded(s) }
+                    sink.decoded(scalars.first)
+                    if let second = scalars.second { sink.decoded(second) }
                     i = next
                 } else {
                     sink.visibleASCII(b)
                     i += 1
                 }
             } else if b > 0x20 && b < 0x7F {
-                // A run of plain visible ASCII (most of any text) is copied in one go.
+                // A run of plain visible ASCII and single spaces between it (most of any text)
+                // is copied in one go.
                 var j = i + 1
-                while j < n, bytes[j] > 0x20, bytes[j] < 0x7F, bytes[j] != UInt8(ascii: "<"),
-                    bytes[j] != UInt8(ascii: "&")
-                {
-                    j += 1
+                while j < n {
+                    if isPlainVisible(bytes[j]) {
+                        j += 1
+                    } else if bytes[j] == 0x20, j + 1 < n, isPlainVisible(bytes[j + 1]) {
+                        j += 2
+                    } else {
+                        break
+                    }
                 }
                 sink.visibleRun(bytes, i, j)
                 i = j
@@ -85,21 +116,23 @@ enum HTMLStripper {
             sink.visibleASCII(UInt8(ascii: "<"))
             return start + 1
         }
-        let name = lowercased(bytes, nameStart, j)
+        let name = TagName(bytes, nameStart, j)
+        let role = name.flatMap { roles[$0] }
         let end = skipToClose(bytes, from: j)
-        if blockElements.contains(name) {
-            sink.lineBreak()
-        } else if spacingElements.contains(name) {
-            sink.space()
+        switch role {
+        case .block: sink.lineBreak()
+        case .spacing: sink.space()
+        case .skipped, nil: break
         }
-        if !closing, skippedElements.contains(name), bytes[end - 1] == UInt8(ascii: ">"),
+        if !closing, role == .skipped, let name, bytes[end - 1] == UInt8(ascii: ">"),
             bytes[end - 2] != UInt8(ascii: "/")
         {
             // Skip to the matching end tag, case-insensitively.
+            let length = j - nameStart
             var k = end
             while k < n {
                 if bytes[k] == UInt8(ascii: "<"), k + 1 < n, bytes[k + 1] == UInt8(ascii: "/"),
-                    k + 2 + name.utf8.count <= n, lowercased(bytes, k + 2, k + 2 + name.utf8.count) == name
+                    k + 2 + length <= n, TagName(bytes, k + 2, k + 2 + length) == name
                 {
                     sink.space()
                     return skipToClose(bytes, from: k + 2)
@@ -160,13 +193,28 @@ enum HTMLStripper {
 
     static func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
 
-    static func lowercased(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> String {
-        var s = ""
-        s.reserveCapacity(to - from)
+    @inline(__always)
+    static func isPlainVisible(_ b: UInt8) -> Bool {
+        b > 0x20 && b < 0x7F && b != UInt8(ascii: "<") && b != UInt8(ascii: "&")
+    }
+}
+
+/// An ASCII tag name of up to 16 bytes, lower-cased and packed into two words: hashing and
+/// comparing it costs no allocation. Longer names are no element frenemy treats specially.
+struct TagName: Hashable {
+    let low: UInt64
+    let high: UInt64
+
+    init?(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) {
+        guard to > from, to - from <= 16 else { return nil }
+        var low: UInt64 = 0
+        var high: UInt64 = 0
         for k in from..<to {
-            let b = bytes[k]
-            s.unicodeScalars.append(Unicode.Scalar(b >= 0x41 && b <= 0x5A ? b | 0x20 : b))
+            let b = UInt64(HTMLStripper.lower(bytes[k]))
+            let shift = UInt64((k - from) % 8) * 8
+            if k - from < 8 { low |= b << shift } else { high |= b << shift }
         }
-        return s
+        self.low = low
+        self.high = high
     }
 }
