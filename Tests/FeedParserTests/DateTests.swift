@@ -1,6 +1,7 @@
-import FeedParser
 import Foundation
 import XCTest
+
+@testable import FeedParser
 
 final class DateTests: XCTestCase {
     func check(_ text: String, _ expected: Date, file: StaticString = #filePath, line: UInt = #line) {
@@ -80,6 +81,37 @@ final class DateTests: XCTestCase {
             "12:00", "Mon, 03 Foo 2024 12:00:00 GMT", "2024-06-03T12:00:00 nonsense",
         ] {
             XCTAssertNil(FeedDate.parse(bad), bad)
+        }
+    }
+
+    /// The byte-level reader of the two common forms must agree with the general parser,
+    /// and leave everything else to it.
+    func testCommonFormsAgreeWithTheGeneralParser() {
+        let common = [
+            "Fri, 20 Nov 2026 12:00:00 +0000", "Fri, 20 Nov 2026 12:00:00 GMT", "20 Nov 2026 12:00:00 -0500",
+            "Fri, 20 Nov 2026 12:00 EST", "Fri, 2 Nov 2026 23:59:59 pdt", "FRI, 20 NOV 2026 12:00:00 UT",
+            "Sun, 29 Feb 2024 00:00:00 Z", "  Fri, 20 Nov 2026 12:00:00 +05:30 ", "2026-11-20T12:00:00Z",
+            "2026-11-20T12:00:00.123+01:00", "2026-11-20t12:00:00-0800", "2024-06-30T23:59:60Z",
+        ]
+        for text in common {
+            var copy = text
+            let fast = copy.withUTF8(CommonDate.parse)
+            XCTAssertNotNil(fast, text)
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            let bytes = Array(trimmed.utf8)
+            let general = bytes[4] == UInt8(ascii: "-") ? FeedDate.iso8601(bytes) : FeedDate.rfc822(trimmed)
+            XCTAssertNotNil(general, text)
+            XCTAssertEqual(fast, general, text)
+        }
+        let others = [
+            "Mon, 03 Jun 24 12:00:00 GMT", "Mon, 03 Jun 2024 12:00:00 A", "Mon, 03 Jun 2024 12:00:00 +0000 (UTC)",
+            "Monday, 03 June 2024 12:00:00 GMT", "Mo, 03 Okt 2024 12:00:00 GMT", "2024-06-03T12:00Z",
+            "2024-06-03 12:00:00", "Sun, 30 Feb 2024 00:00:00 GMT", "2024-02-30T00:00:00Z", "Mon, 03 Jun 2024 12:00:00",
+            "Mon, 03 Jun 2024 12:00:00 +05", "Mon, 03 Jun 2024 14:00:00 GMT+2", "2024-06-03T12:00:00,5Z",
+        ]
+        for text in others {
+            var copy = text
+            XCTAssertNil(copy.withUTF8(CommonDate.parse), text)
         }
     }
 }

@@ -1,5 +1,6 @@
-@testable import FeedParser
 import XCTest
+
+@testable import FeedParser
 
 final class LinkCanonicalizerTests: XCTestCase {
     func check(_ input: String, _ expected: String, file: StaticString = #filePath, line: UInt = #line) {

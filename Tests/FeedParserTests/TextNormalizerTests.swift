@@ -1,3 +1,4 @@
+import FeedParser
 import Foundation
 import TextNormalizer
 import XCTest
@@ -36,5 +37,23 @@ final class TextNormalizerTests: XCTestCase {
         XCTAssertEqual(TextNormalizer.plainText(fromText: "Line one\nLine two", singleLine: true), "Line one Line two")
         XCTAssertEqual(TextNormalizer.plainText(fromText: "<b>&amp;</b>"), "<b>&amp;</b>", "plain text is not HTML")
         XCTAssertEqual(html("non\u{A0}breaking"), "non breaking")
+    }
+
+    /// Markup the XML parser already split into elements reads like the same markup as HTML.
+    func testParsedMarkupReadsLikeTheSameHTML() throws {
+        let xhtml = """
+            <div xmlns="http://www.w3.org/1999/xhtml"><p>Hello <b>big</b>\n  world &amp; more&#160;text</p><ul>\
+            <li>one</li><li>two<img src="x"/>three</li></ul><script>var hidden = 1;</script>after<br/>\
+            <table><tr><td>a</td><td>b</td></tr></table><p>caf\u{E9} \u{200B}end</p></div>
+            """
+        let feed = """
+            <feed xmlns="http://www.w3.org/2005/Atom"><entry><id>1</id><title>t</title>\
+            <content type="xhtml">\(xhtml)</content></entry></feed>
+            """
+        let parsed = try FeedParser.parse(Data(feed.utf8))
+        let html = xhtml.replacingOccurrences(of: " xmlns=\"http://www.w3.org/1999/xhtml\"", with: "")
+        XCTAssertEqual(parsed.items.first?.content, TextNormalizer.plainText(fromHTML: html))
+        XCTAssertEqual(
+            parsed.items.first?.content, "Hello big world & more text\none\ntwo three\nafter\na b\ncaf\u{E9} end")
     }
 }

@@ -85,7 +85,7 @@ enum AtomMapper {
         let mode = e.attribute("mode")?.lowercased()
         if mode == "base64" { return nil }
         if type == "xhtml" || type == "application/xhtml+xml" || mode == "xml" || !e.elements.isEmpty {
-            return Text.html(e.innerMarkup, singleLine: singleLine)
+            return Text.markup(e, singleLine: singleLine)
         }
         if type == "html" || type == "text/html" || mode == "escaped" {
             return Text.html(e.text, singleLine: singleLine)

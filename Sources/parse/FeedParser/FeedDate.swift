@@ -8,6 +8,8 @@ public import Foundation
 public enum FeedDate {
     /// The instant `text` names, or nil when it names none (callers warn; they never guess).
     public static func parse(_ text: String) -> Date? {
+        var copy = text
+        if let date = copy.withUTF8(CommonDate.parse) { return date }
         let s = text.trimmedWS
         guard !s.isEmpty, s.utf8.count < 100 else { return nil }
         let bytes = Array(s.utf8)

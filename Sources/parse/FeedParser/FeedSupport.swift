@@ -55,7 +55,28 @@ enum Text {
     /// that paste unescaped markup into a description).
     static func html(_ e: XElement?, singleLine: Bool = false) -> String? {
         guard let e else { return nil }
-        return html(e.elements.isEmpty ? e.text : e.innerMarkup, singleLine: singleLine)
+        return e.elements.isEmpty ? html(e.text, singleLine: singleLine) : markup(e, singleLine: singleLine)
+    }
+
+    /// An element's content read as HTML that the XML parser has already split into elements
+    /// (Atom `xhtml`, unescaped markup): the text a browser would show.
+    static func markup(_ e: XElement, singleLine: Bool = false) -> String? {
+        var text = MarkupText(singleLine: singleLine)
+        appendContent(of: e, to: &text)
+        let t = text.string
+        return t.isEmpty ? nil : t
+    }
+
+    private static func appendContent(of e: XElement, to text: inout MarkupText) {
+        for child in e.children {
+            switch child {
+            case .text(let t):
+                text.text(t)
+            case .element(let c):
+                if text.enterElement(named: c.name) { appendContent(of: c, to: &text) }
+                text.leaveElement(named: c.name)
+            }
+        }
     }
 
     static func plain(_ s: String?, singleLine: Bool = false) -> String? {
@@ -81,6 +102,7 @@ enum Links {
     /// nothing to resolve against. Spaces and other stray characters are percent-encoded.
     static func resolve(_ ref: String?, against base: String?) -> String? {
         guard var r = Text.trimmed(ref) else { return nil }
+        if isPlainAbsoluteHTTP(r) { return r }  // nearly every link: nothing to parse or resolve
         if r.contains(where: { $0 == " " || $0 == "\n" || $0 == "\t" }) {
             r = r.components(separatedBy: .whitespacesAndNewlines).joined(separator: r.contains(" ") ? "%20" : "")
         }
@@ -89,6 +111,15 @@ enum Links {
             return r
         }
         return abs.absoluteString
+    }
+
+    /// `http(s)://` followed only by characters URLs allow unescaped: certainly absolute.
+    static func isPlainAbsoluteHTTP(_ s: String) -> Bool {
+        var copy = s
+        return copy.withUTF8 { u in
+            (LinkCanonicalizer.hasPrefix(u, 0, "https://") || LinkCanonicalizer.hasPrefix(u, 0, "http://"))
+                && u.allSatisfy(LinkCanonicalizer.isPlainURLByte)
+        }
     }
 
     /// The base in force inside `element`: its own xml:base resolved against the parent's.

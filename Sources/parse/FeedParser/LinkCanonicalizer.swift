@@ -54,7 +54,9 @@ public enum LinkCanonicalizer {
             guard isPlainURLByte(b) else { return .undecided }
             if b == UInt8(ascii: "#") { hashes += 1 }
             // Percent escapes must be well formed; URLComponents refuses the rest.
-            if b == UInt8(ascii: "%"), !(k + 2 < n && isHexDigit(u[k + 1]) && isHexDigit(u[k + 2])) { return .undecided }
+            if b == UInt8(ascii: "%"), !(k + 2 < n && isHexDigit(u[k + 1]) && isHexDigit(u[k + 2])) {
+                return .undecided
+            }
         }
         guard hashes <= 1 else { return .undecided }
         // Authority: host and optional port, up to the path, query or fragment.

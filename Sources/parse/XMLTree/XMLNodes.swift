@@ -69,51 +69,12 @@ public struct XElement: Sendable, Hashable {
     public var xmlBase: String? { attribute("base", namespace: XElement.xmlNamespace) }
 
     public static let xmlNamespace = "http://www.w3.org/XML/1998/namespace"
-
-    /// The children re-serialized as markup (for Atom `type="xhtml"` content, which must be read
-    /// as HTML). Text is escaped; namespaces are dropped since HTML does not need them.
-    public var innerMarkup: String {
-        var out = ""
-        for child in children { child.appendMarkup(to: &out) }
-        return out
-    }
 }
 
 /// One child of an element: an element or a run of text.
 public enum XNode: Sendable, Hashable {
     case element(XElement)
     case text(String)
-
-    func appendMarkup(to out: inout String) {
-        switch self {
-        case .text(let t):
-            out += XNode.escape(t)
-        case .element(let e):
-            out += "<" + e.name
-            for a in e.attributes where a.namespace == nil {
-                out += " " + a.name + "=\"" + XNode.escape(a.value) + "\""
-            }
-            out += ">"
-            for c in e.children { c.appendMarkup(to: &out) }
-            out += "</" + e.name + ">"
-        }
-    }
-
-    static func escape(_ s: String) -> String {
-        guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else { return s }
-        var out = ""
-        out.reserveCapacity(s.utf8.count + 16)
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out
-    }
 }
 
 /// An attribute with its namespace resolved (e.g. `xml:base`, `rdf:about`).

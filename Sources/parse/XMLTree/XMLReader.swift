@@ -97,21 +97,22 @@ private struct TreeConverter {
     var warnings: [String] = []
     var depthExceeded = false
     var nodesExceeded = false
+    /// Namespace URIs by libxml2 declaration: a feed declares a handful, and every element in
+    /// one would otherwise copy (and allocate) the same long URI again.
+    var namespaces: [UnsafeMutablePointer<xmlNs>: String] = [:]
 
     init(limits: XMLLimits) { self.limits = limits }
 
     mutating func element(_ node: xmlNodePtr, depth: Int) -> XElement {
         nodes += 1
         var e = XElement(name: Self.string(node.pointee.name) ?? "")
-        e.namespace = node.pointee.ns.flatMap { Self.string($0.pointee.href) }
+        if let ns = node.pointee.ns { e.namespace = uri(ns) }
         var attr = node.pointee.properties
         while let a = attr {
             let value = Self.text(of: a.pointee.children)
-            e.attributes.append(
-                XAttribute(
-                    name: Self.string(a.pointee.name) ?? "",
-                    namespace: a.pointee.ns.flatMap { Self.string($0.pointee.href) },
-                    value: value))
+            var namespace: String?
+            if let ns = a.pointee.ns { namespace = uri(ns) }
+            e.attributes.append(XAttribute(name: Self.string(a.pointee.name) ?? "", namespace: namespace, value: value))
             attr = a.pointee.next
         }
         var child = node.pointee.children
@@ -148,6 +149,13 @@ private struct TreeConverter {
         }
         if !pendingText.isEmpty { e.children.append(.text(pendingText)) }
         return e
+    }
+
+    mutating func uri(_ ns: UnsafeMutablePointer<xmlNs>) -> String? {
+        if let known = namespaces[ns] { return known }
+        let href = Self.string(ns.pointee.href)
+        if let href { namespaces[ns] = href }
+        return href
     }
 
     static func text(of first: xmlNodePtr?) -> String {
