@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
-import XMLTree
+
+@testable import XMLTree
 
 final class XMLReaderTests: XCTestCase {
     func testNamespacesAttributesAndText() throws {
@@ -55,5 +56,46 @@ final class XMLReaderTests: XCTestCase {
                 if isBad { XCTAssertGreaterThan(count, 0) } else { XCTAssertEqual(count, 0) }
             }
         }
+    }
+
+    /// Clean documents skip the repair pass; they must read exactly as if they had not.
+    func testCleanDocumentsReadTheSameWithoutTheRepairPass() throws {
+        let base = try XCTUnwrap(Bundle.module.resourceURL).appendingPathComponent("Fixtures")
+        let names = try FileManager.default.contentsOfDirectory(atPath: base.path).filter { $0.hasSuffix(".xml") }
+        XCTAssertGreaterThan(names.count, 15)
+        var documents = try names.sorted().map { ($0, try Data(contentsOf: base.appendingPathComponent($0))) }
+        documents += [
+            ("entities and references", #"<r a="x &amp; &#233; &#x2014;">&lt;b&gt; &quot;q&apos; &#8217;</r>"#),
+            ("CDATA and comments", "<r><!-- c --><d><![CDATA[<p>a & b</p>]]></d><?pi x?></r>"),
+            ("mismatched tag", "<rss><channel><item><title>a</b></title></item></channel></rss>"),
+            ("HTML entity", "<r>caf&eacute;&nbsp;</r>"), ("bare ampersand", "<r>AT&T</r>"),
+            ("DOCTYPE", #"<!DOCTYPE r [<!ENTITY e "x">]><r>&e;</r>"#),
+            ("leading space", "  <?xml version=\"1.0\"?><r/>"),
+            ("control byte", "<r>a\u{01}b</r>"), ("undeclared prefix", "<r><media:x>m</media:x></r>"),
+            ("unquoted attribute", "<r><a href=x>y</a></r>"), ("truncated", "<rss><channel><item><title>a</title>"),
+            (
+                "nested items",
+                "<rss><channel><item><title>a</title><item><title>b</title></item></item></channel></rss>"
+            ),
+        ].map { ($0.0, Data($0.1.utf8)) }
+        var clean = 0
+        for (name, data) in documents {
+            let fast = try? XMLReader.parse(data)
+            let repaired = try? XMLReader.parse(data, fallbackEncoding: nil, limits: XMLLimits(), alwaysRepair: true)
+            XCTAssertEqual(fast?.root, repaired?.root, name)
+            XCTAssertEqual(fast?.warnings, repaired?.warnings, name)
+            if XMLPrescan.isClean(Array(data)) { clean += 1 }
+        }
+        XCTAssertGreaterThan(clean, 10, "most fixtures are clean documents")
+    }
+
+    func testPrescanRefusesWhatOnlyTheRepairPassHandles() {
+        for text in [
+            #"<!DOCTYPE r [<!ENTITY e "x">]><r/>"#, "<r>&nbsp;</r>", "<r>a & b</r>", "<r>\u{0B}</r>", " <r/>",
+            "<r a=\"&eacute;\"/>", "<r><!-- open", "<r " + String(repeating: "a=\"1\" ", count: 300) + "/>",
+        ] {
+            XCTAssertFalse(XMLPrescan.isClean(Array(text.utf8)), text)
+        }
+        XCTAssertTrue(XMLPrescan.isClean(Array(#"<r a='1>2'>&amp;&#10;&#x1F600;<![CDATA[&<]]></r>"#.utf8)))
     }
 }

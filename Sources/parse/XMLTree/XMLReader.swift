@@ -12,17 +12,43 @@ public enum XMLReader {
     public static func parse(
         _ data: Data, fallbackEncoding: String? = nil, limits: XMLLimits = XMLLimits()
     ) throws(XMLReadError) -> XMLDocumentTree {
+        try parse(data, fallbackEncoding: fallbackEncoding, limits: limits, alwaysRepair: false)
+    }
+
+    /// `alwaysRepair` sends even a clean document through the repair pass, so tests can check
+    /// that both paths read it the same.
+    static func parse(
+        _ data: Data, fallbackEncoding: String?, limits: XMLLimits, alwaysRepair: Bool
+    ) throws(XMLReadError) -> XMLDocumentTree {
         guard !data.isEmpty else { throw .empty }
         guard data.count <= limits.maxBytes, data.count < Int(Int32.max) else {
             throw .tooLarge(bytes: data.count, limit: min(limits.maxBytes, Int(Int32.max)))
         }
         _ = libxmlInitialized
         var decision = CharsetSniffer.decide(data, fallback: fallbackEncoding, isKnown: encodingIsSupported)
+        // Well-formed documents (most feeds) go to libxml2 as they are; anything libxml2 would
+        // have to forgive is read again through the repair pass, so both paths agree.
+        if !alwaysRepair, XMLPrescan.isClean(decision.bytes),
+            let clean = try? read(
+                decision.bytes, encoding: decision.encoding, limits: limits, strict: true, warnings: decision.warnings)
+        {
+            return XMLDocumentTree(root: clean.root, encoding: decision.encoding, warnings: clean.warnings)
+        }
         var prepass = XMLRepair()
-        var bytes = prepass.run(decision.bytes)
-        decision.bytes = []
-        var warnings = decision.warnings + prepass.warnings
+        let bytes = prepass.run(decision.bytes)
+        decision.bytes = []  // keep peak memory down for large feeds
+        let warnings = decision.warnings + prepass.warnings
+        guard let read = try read(bytes, encoding: decision.encoding, limits: limits, strict: false, warnings: warnings)
+        else { throw .noRootElement(warnings: warnings) }
+        return XMLDocumentTree(root: read.root, encoding: decision.encoding, warnings: read.warnings)
+    }
 
+    /// One libxml2 parse of `bytes`, converted to Swift values; `warnings` come first in the
+    /// result. When `strict`, any error or warning from libxml2 gives nil (the caller repairs
+    /// and tries again).
+    private static func read(
+        _ bytes: [UInt8], encoding: String, limits: XMLLimits, strict: Bool, warnings: [String]
+    ) throws(XMLReadError) -> (root: XElement, warnings: [String])? {
         let sink = ErrorSink()
         guard let ctxt = xmlNewParserCtxt() else { throw .noRootElement(warnings: ["libxml2 out of memory"]) }
         defer { xmlFreeParserCtxt(ctxt) }
@@ -43,18 +69,18 @@ public enum XMLReader {
             bytes.withUnsafeBufferPointer { buf -> xmlDocPtr? in
                 guard let base = buf.baseAddress, !buf.isEmpty else { return nil }
                 return base.withMemoryRebound(to: CChar.self, capacity: buf.count) {
-                    xmlCtxtReadMemory(ctxt, $0, Int32(buf.count), nil, decision.encoding, Int32(bitPattern: options))
+                    xmlCtxtReadMemory(ctxt, $0, Int32(buf.count), nil, encoding, Int32(bitPattern: options))
                 }
             }
         }
         defer { if let doc { xmlFreeDoc(doc) } }
-        bytes = []  // libxml2 has its own copy now; keep peak memory down for large feeds
-        warnings += sink.summary()
-        guard let doc, let rootNode = xmlDocGetRootElement(doc) else { throw .noRootElement(warnings: warnings) }
+        if strict && sink.hasMessages { return nil }
+        guard let doc, let rootNode = xmlDocGetRootElement(doc) else {
+            throw .noRootElement(warnings: warnings + sink.summary())
+        }
         var converter = TreeConverter(limits: limits)
         let root = converter.element(rootNode, depth: 1)
-        warnings += converter.warnings
-        return XMLDocumentTree(root: root, encoding: decision.encoding, warnings: warnings)
+        return (root, warnings + sink.summary() + converter.warnings)
     }
 
     /// Whether libxml2 (through iconv) can read this charset.
@@ -84,6 +110,8 @@ private final class ErrorSink {
         text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         messages.append("XML line \(error.line): \(text)")
     }
+
+    var hasMessages: Bool { !messages.isEmpty || dropped > 0 }
 
     func summary() -> [String] {
         dropped > 0 ? messages + ["\(dropped) more XML errors"] : messages

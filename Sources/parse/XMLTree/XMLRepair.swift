@@ -50,7 +50,7 @@ struct XMLRepair {
             // Input that ends inside an item was cut off (a truncated body): the item's guid may
             // be missing, and ingesting it under a fallback id would repeat it once the full feed
             // arrives. Drop the incomplete item, then close what is still open.
-            if let cut = open.stack.firstIndex(where: { isRepeatable(b, $0.range) }) {
+            if let cut = open.stack.firstIndex(where: { Self.isRepeatable(b, $0.range) }) {
                 out.removeSubrange(open.stack[cut].outStart...)
                 while open.stack.count > cut { _ = open.pop() }
                 warnings.append("document ends inside an item (truncated?); the incomplete item was dropped")
@@ -147,7 +147,7 @@ struct XMLRepair {
         let selfClosing = closed && bodyEnd > j && b[bodyEnd - 1] == UInt8(ascii: "/")
         if selfClosing { bodyEnd -= 1 }
         let key = Self.key(b, name)
-        if !selfClosing, isRepeatable(b, name), open.contains(key),
+        if !selfClosing, Self.isRepeatable(b, name), open.contains(key),
             let depth = open.stack.lastIndex(where: { $0.key == key && same(b, $0.range, name) })
         {
             // A new item while one is still open: the old one was never closed.
@@ -286,13 +286,13 @@ struct XMLRepair {
     }
 
     /// Feed elements that are siblings, never nested: `item`, `entry` (with any prefix).
-    func isRepeatable(_ b: UnsafeBufferPointer<UInt8>, _ name: Range<Int>) -> Bool {
+    static func isRepeatable(_ b: UnsafeBufferPointer<UInt8>, _ name: Range<Int>) -> Bool {
         func endsWith(_ suffix: StaticString) -> Bool {
             let len = suffix.utf8CodeUnitCount
             guard name.count >= len else { return false }
             let start = name.upperBound - len
             guard start == name.lowerBound || b[start - 1] == UInt8(ascii: ":") else { return false }
-            return has(b, start, suffix)
+            return XMLPrescan.has(b, start, suffix)
         }
         return endsWith("item") || endsWith("entry")
     }
