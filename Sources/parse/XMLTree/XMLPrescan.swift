@@ -1,28 +1,58 @@
-/// Decides whether a document can go to libxml2 exactly as it is, skipping the repair pass.
-/// Most feeds are well-formed XML, and copying every byte through `XMLRepair` took a sixth of
-/// parse time. A document is clean when it starts with `<` and has no DOCTYPE or other
-/// declaration (so nothing could declare an entity), no reference other than XML's five names
-/// and numeric ones, no control byte, no tag with more attributes than the repair pass would
-/// keep, and no `item` or `entry` inside another (well-formed, but the repair pass reads it as
-/// the unclosed item it nearly always is). Even a clean document goes back through the repair pass if libxml2 reports
-/// anything at all (a mismatched tag, an undeclared prefix), so the two paths give one result.
+/// Decides whether a document can go to libxml2 without the repair pass. Most feeds are
+/// well-formed XML, and copying every byte through `XMLRepair` took a sixth of parse time. A
+/// document is clean when it starts with `<` and has no DOCTYPE or other declaration (so nothing
+/// could declare an entity), no reference other than XML's five names and numeric ones, no
+/// control byte, no tag with more attributes than the repair pass would keep, and no `item` or
+/// `entry` inside another (well-formed, but the repair pass reads it as the unclosed item it
+/// nearly always is). Even a clean document goes back through the repair pass if libxml2
+/// reports anything at all (a mismatched tag, an undeclared prefix), so both paths agree.
+///
+/// CDATA sections are rewritten as escaped text on the way, as the repair pass does: libxml2
+/// reads CDATA one character at a time but text in bulk, and feeds carry most of their bytes in
+/// CDATA.
 enum XMLPrescan {
-    static func isClean(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBufferPointer(isClean)
+    enum Verdict: Equatable {
+        /// Only the repair pass can make this document safe and well-formed.
+        case needsRepair
+        /// Clean; `rewritten` is the document with its CDATA sections as text, if it had any.
+        case clean(rewritten: [UInt8]?)
     }
 
-    static func isClean(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func check(_ bytes: [UInt8]) -> Verdict {
+        bytes.withUnsafeBufferPointer { b in
+            var out: [UInt8] = []
+            var rewrote = false
+            guard scan(b, cdataInto: &out, rewrote: &rewrote) else { return .needsRepair }
+            return .clean(rewritten: rewrote ? out : nil)
+        }
+    }
+
+    static func isClean(_ bytes: [UInt8]) -> Bool { check(bytes) != .needsRepair }
+
+    /// Walks the document; false as soon as something needs the repair pass. From the first
+    /// CDATA section on, `out` receives the whole document with CDATA as text.
+    static func scan(_ b: UnsafeBufferPointer<UInt8>, cdataInto out: inout [UInt8], rewrote: inout Bool) -> Bool {
         let n = b.count
         guard n > 0, b[0] == UInt8(ascii: "<") else { return false }
         var i = 0
+        var copied = 0  // input before this index is already in `out`
         var openItems = 0
         while true {
             i = skipText(b, from: i)
-            guard i < n else { return true }
+            guard i < n else { break }
             switch b[i] {
             case UInt8(ascii: "&"):
                 guard let next = reference(b, at: i) else { return false }
                 i = next
+            case UInt8(ascii: "<") where has(b, i, "<![CDATA["):
+                if !rewrote {
+                    out.reserveCapacity(n + n / 8)
+                    rewrote = true
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied..<i]))
+                guard let next = cdataAsText(b, from: i + 9, into: &out) else { return false }
+                i = next
+                copied = next
             case UInt8(ascii: "<"):
                 guard let next = markup(b, at: i, openItems: &openItems) else { return false }
                 i = next
@@ -30,6 +60,40 @@ enum XMLPrescan {
                 return false  // a control byte
             }
         }
+        if rewrote { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied..<n])) }
+        return true
+    }
+
+    /// Writes a CDATA section's content (from `from` to its `]]>`) as escaped character data;
+    /// returns the index past `]]>`, or nil for an unterminated section or a control byte.
+    static func cdataAsText(_ b: UnsafeBufferPointer<UInt8>, from: Int, into out: inout [UInt8]) -> Int? {
+        let n = b.count
+        var i = from
+        var run = from
+        while i < n {
+            let c = b[i]
+            switch c {
+            case UInt8(ascii: "<"), UInt8(ascii: "&"), UInt8(ascii: ">"), UInt8(ascii: "]"):
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[run..<i]))
+                run = i + 1
+                switch c {
+                case UInt8(ascii: "<"): XMLRepair.append("&lt;", to: &out)
+                case UInt8(ascii: "&"): XMLRepair.append("&amp;", to: &out)
+                case UInt8(ascii: ">"): XMLRepair.append("&gt;", to: &out)
+                default:
+                    if has(b, i, "]]>") { return i + 3 }
+                    out.append(c)
+                }
+            case 0x09, 0x0A, 0x0D:
+                break
+            case 0..<0x20:
+                return nil
+            default:
+                break
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// Index of the next `<`, `&` or control byte other than tab, LF and CR at or after `from`

@@ -28,9 +28,10 @@ public enum XMLReader {
         var decision = CharsetSniffer.decide(data, fallback: fallbackEncoding, isKnown: encodingIsSupported)
         // Well-formed documents (most feeds) go to libxml2 as they are; anything libxml2 would
         // have to forgive is read again through the repair pass, so both paths agree.
-        if !alwaysRepair, XMLPrescan.isClean(decision.bytes),
+        if !alwaysRepair, case .clean(let rewritten) = XMLPrescan.check(decision.bytes),
             let clean = try? read(
-                decision.bytes, encoding: decision.encoding, limits: limits, strict: true, warnings: decision.warnings)
+                rewritten ?? decision.bytes, encoding: decision.encoding, limits: limits, strict: true,
+                warnings: decision.warnings)
         {
             return XMLDocumentTree(root: clean.root, encoding: decision.encoding, warnings: clean.warnings)
         }
