@@ -73,6 +73,16 @@ final class XMLReaderTests: XCTestCase {
             ("leading space", "  <?xml version=\"1.0\"?><r/>"),
             ("control byte", "<r>a\u{01}b</r>"), ("undeclared prefix", "<r><media:x>m</media:x></r>"),
             ("unquoted attribute", "<r><a href=x>y</a></r>"), ("truncated", "<rss><channel><item><title>a</title>"),
+            ("CDATA next to text", "<r>a<![CDATA[<b>b</b>]]>c<![CDATA[]]><![CDATA[d]]&gt;]]>e<x/>f</r>"),
+            ("CDATA with CR", "<r><![CDATA[line\r\nnext\rlast]]></r>"),
+            ("CDATA in Latin-1", "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><r><![CDATA[caf\u{E9}]]></r>"),
+            ("placeholder name in the document", "<r><frenemy.cdata/><![CDATA[x]]></r>"),
+            ("prefixed placeholder name", #"<r xmlns:p="urn:p"><p:frenemy.cdata/><![CDATA[x]]></r>"#),
+            ("CDATA in a default namespace", #"<r xmlns="urn:d"><t><![CDATA[x]]></t></r>"#),
+            (
+                "CDATA deeper than the limit",
+                String(repeating: "<a>", count: 300) + "<![CDATA[x]]>" + String(repeating: "</a>", count: 300)
+            ),
             (
                 "nested items",
                 "<rss><channel><item><title>a</title><item><title>b</title></item></item></channel></rss>"
@@ -96,6 +106,12 @@ final class XMLReaderTests: XCTestCase {
         ] {
             XCTAssertFalse(XMLPrescan.isClean(Array(text.utf8)), text)
         }
-        XCTAssertTrue(XMLPrescan.isClean(Array(#"<r a='1>2'>&amp;&#10;&#x1F600;<![CDATA[&<]]></r>"#.utf8)))
+        let clean = Array(#"<r a='1>2'>&amp;&#10;&#x1F600;<![CDATA[&<]]></r>"#.utf8)
+        XCTAssertEqual(
+            XMLPrescan.check(clean, placeholders: true),
+            .clean(rewritten: Array(#"<r a='1>2'>&amp;&#10;&#x1F600;<frenemy.cdata/></r>"#.utf8), sections: [39..<41]))
+        XCTAssertEqual(
+            XMLPrescan.check(clean, placeholders: false),
+            .clean(rewritten: Array(#"<r a='1>2'>&amp;&#10;&#x1F600;&amp;&lt;</r>"#.utf8), sections: []))
     }
 }

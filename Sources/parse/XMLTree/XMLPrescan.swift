@@ -7,93 +7,205 @@
 /// nearly always is). Even a clean document goes back through the repair pass if libxml2
 /// reports anything at all (a mismatched tag, an undeclared prefix), so both paths agree.
 ///
-/// CDATA sections are rewritten as escaped text on the way, as the repair pass does: libxml2
-/// reads CDATA one character at a time but text in bulk, and feeds carry most of their bytes in
-/// CDATA.
-enum XMLPrescan {
+/// CDATA sections carry most of a feed's bytes, and libxml2 reads CDATA one character at a
+/// time. So in a clean UTF-8 document each section is cut out and replaced by an empty
+/// `<frenemy.cdata/>` element, which the tree converter swaps back for the section's text; in
+/// other documents (and sections with a CR, which XML would normalize) CDATA is rewritten as
+/// escaped text, which libxml2 reads in bulk.
+struct XMLPrescan {
+    /// The placeholder element's name. A document that uses it itself is never clean.
+    static let placeholder: StaticString = "frenemy.cdata"
+
     enum Verdict: Equatable {
         /// Only the repair pass can make this document safe and well-formed.
         case needsRepair
-        /// Clean; `rewritten` is the document with its CDATA sections as text, if it had any.
-        case clean(rewritten: [UInt8]?)
+        /// Clean. `rewritten`, when not nil, is what libxml2 must read instead of the input;
+        /// `sections` are the input ranges of the CDATA sections replaced by placeholders, in
+        /// document order.
+        case clean(rewritten: [UInt8]?, sections: [Range<Int>])
     }
 
-    static func check(_ bytes: [UInt8]) -> Verdict {
+    /// - Parameter placeholders: cut CDATA out (the input must be UTF-8, as the converter
+    ///   reads the cut sections as UTF-8); otherwise CDATA is escaped in place.
+    static func check(_ bytes: [UInt8], placeholders: Bool) -> Verdict {
         bytes.withUnsafeBufferPointer { b in
-            var out: [UInt8] = []
-            var rewrote = false
-            guard scan(b, cdataInto: &out, rewrote: &rewrote) else { return .needsRepair }
-            return .clean(rewritten: rewrote ? out : nil)
+            var scan = XMLPrescan(b, placeholders: placeholders)
+            guard scan.run() else { return .needsRepair }
+            return .clean(rewritten: scan.rewriting ? scan.out : nil, sections: scan.sections)
         }
     }
 
-    static func isClean(_ bytes: [UInt8]) -> Bool { check(bytes) != .needsRepair }
+    static func isClean(_ bytes: [UInt8]) -> Bool { check(bytes, placeholders: true) != .needsRepair }
 
-    /// Walks the document; false as soon as something needs the repair pass. From the first
-    /// CDATA section on, `out` receives the whole document with CDATA as text.
-    static func scan(_ b: UnsafeBufferPointer<UInt8>, cdataInto out: inout [UInt8], rewrote: inout Bool) -> Bool {
+    private let b: UnsafeBufferPointer<UInt8>
+    private let placeholders: Bool
+    /// From the first CDATA section on, the whole document as libxml2 must read it.
+    private var out: [UInt8] = []
+    private var rewriting = false
+    /// Input before this index is already in `out`.
+    private var copied = 0
+    private var sections: [Range<Int>] = []
+    private var openItems = 0
+
+    private init(_ b: UnsafeBufferPointer<UInt8>, placeholders: Bool) {
+        self.b = b
+        self.placeholders = placeholders
+    }
+
+    /// Walks the document; false as soon as something needs the repair pass.
+    private mutating func run() -> Bool {
         let n = b.count
         guard n > 0, b[0] == UInt8(ascii: "<") else { return false }
         var i = 0
-        var copied = 0  // input before this index is already in `out`
-        var openItems = 0
         while true {
-            i = skipText(b, from: i)
+            i = Self.skipText(b, from: i)
             guard i < n else { break }
+            let next: Int?
             switch b[i] {
-            case UInt8(ascii: "&"):
-                guard let next = reference(b, at: i) else { return false }
-                i = next
-            case UInt8(ascii: "<") where has(b, i, "<![CDATA["):
-                if !rewrote {
-                    out.reserveCapacity(n + n / 8)
-                    rewrote = true
-                }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied..<i]))
-                guard let next = cdataAsText(b, from: i + 9, into: &out) else { return false }
-                i = next
-                copied = next
-            case UInt8(ascii: "<"):
-                guard let next = markup(b, at: i, openItems: &openItems) else { return false }
-                i = next
-            default:
-                return false  // a control byte
+            case UInt8(ascii: "&"): next = Self.reference(b, at: i)
+            case UInt8(ascii: "<"): next = markup(at: i)
+            default: return false  // a control byte
             }
+            guard let next else { return false }
+            i = next
         }
-        if rewrote { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied..<n])) }
+        if rewriting { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied..<n])) }
         return true
     }
 
-    /// Writes a CDATA section's content (from `from` to its `]]>`) as escaped character data;
-    /// returns the index past `]]>`, or nil for an unterminated section or a control byte.
-    static func cdataAsText(_ b: UnsafeBufferPointer<UInt8>, from: Int, into out: inout [UInt8]) -> Int? {
+    /// Past a comment, CDATA section, processing instruction or tag at `start`, or nil when it
+    /// is anything the repair pass would change (a declaration, a tag it cannot read).
+    private mutating func markup(at start: Int) -> Int? {
+        guard start + 1 < b.count else { return nil }
+        switch b[start + 1] {
+        case UInt8(ascii: "!"):
+            if Self.has(b, start, "<![CDATA[") { return cdata(at: start) }
+            if Self.has(b, start, "<!--") { return Self.through(b, from: start + 4, "-->") }
+            return nil  // DOCTYPE, ENTITY: only the repair pass removes them
+        case UInt8(ascii: "?"):
+            return Self.through(b, from: start + 2, "?>")
+        default:
+            return tag(at: start)
+        }
+    }
+
+    /// A CDATA section at `start`: cut out for a placeholder, or escaped as text.
+    private mutating func cdata(at start: Int) -> Int? {
+        let content = start + 9
+        guard let (end, hasCR) = Self.cdataEnd(b, from: content) else { return nil }
+        if !rewriting {
+            out.reserveCapacity(b.count + b.count / 8)
+            rewriting = true
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied..<start]))
+        if placeholders && !hasCR {
+            out.append(UInt8(ascii: "<"))
+            XMLRepair.append(Self.placeholder, to: &out)
+            XMLRepair.append("/>", to: &out)
+            sections.append(content..<end)
+        } else {
+            Self.escape(b, content..<end, into: &out)
+        }
+        copied = end + 3
+        return copied
+    }
+
+    /// The index of the `]]>` that ends a CDATA section, and whether it holds a CR; nil for an
+    /// unterminated section or a control byte.
+    static func cdataEnd(_ b: UnsafeBufferPointer<UInt8>, from: Int) -> (Int, Bool)? {
         let n = b.count
+        let raw = UnsafeRawBufferPointer(b)
+        var hasCR = false
         var i = from
-        var run = from
-        while i < n {
+        while true {
+            while i + 8 <= n {
+                let v = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                if hasZeroByte(v ^ 0x5D5D_5D5D_5D5D_5D5D) || hasByteBelow0x20(v) { break }
+                i += 8
+            }
+            guard i < n else { return nil }
             let c = b[i]
-            switch c {
-            case UInt8(ascii: "<"), UInt8(ascii: "&"), UInt8(ascii: ">"), UInt8(ascii: "]"):
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[run..<i]))
-                run = i + 1
-                switch c {
-                case UInt8(ascii: "<"): XMLRepair.append("&lt;", to: &out)
-                case UInt8(ascii: "&"): XMLRepair.append("&amp;", to: &out)
-                case UInt8(ascii: ">"): XMLRepair.append("&gt;", to: &out)
-                default:
-                    if has(b, i, "]]>") { return i + 3 }
-                    out.append(c)
+            if c == UInt8(ascii: "]"), has(b, i, "]]>") { return (i, hasCR) }
+            if c == 0x0D { hasCR = true }
+            if c < 0x20 && !isAllowedControl(c) { return nil }
+            i += 1
+        }
+    }
+
+    /// CDATA content as escaped character data.
+    static func escape(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout [UInt8]) {
+        var run = range.lowerBound
+        for i in range {
+            let replacement: StaticString
+            switch b[i] {
+            case UInt8(ascii: "<"): replacement = "&lt;"
+            case UInt8(ascii: "&"): replacement = "&amp;"
+            case UInt8(ascii: ">"): replacement = "&gt;"
+            default: continue
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[run..<i]))
+            XMLRepair.append(replacement, to: &out)
+            run = i + 1
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: b[run..<range.upperBound]))
+    }
+
+    /// Past a start or end tag whose attribute values are quoted and hold only XML references,
+    /// with at most `XMLRepair.maxAttributes` attributes, and that keeps items unnested; nil
+    /// otherwise.
+    private mutating func tag(at start: Int) -> Int? {
+        let closing = b[start + 1] == UInt8(ascii: "/")
+        let nameStart = start + (closing ? 2 : 1)
+        var quote: UInt8 = 0
+        var attributes = 0
+        var nameEnd: Int?
+        var i = nameStart
+        while i < b.count {
+            let c = b[i]
+            if c == UInt8(ascii: "<") || (c < 0x20 && !Self.isAllowedControl(c)) { return nil }
+            if nameEnd == nil, !XMLRepair.isNameByte(c) { nameEnd = i }
+            if quote != 0 {
+                if c == quote {
+                    quote = 0
+                } else if c == UInt8(ascii: "&") {
+                    guard let next = Self.reference(b, at: i) else { return nil }
+                    i = next
+                    continue
                 }
-            case 0x09, 0x0A, 0x0D:
-                break
-            case 0..<0x20:
-                return nil
-            default:
-                break
+            } else if c == UInt8(ascii: ">") {
+                let name = nameStart..<(nameEnd ?? i)
+                guard itemsStayUnnested(name, closing: closing, selfClosing: b[i - 1] == UInt8(ascii: "/")),
+                    !Self.isPlaceholder(b, name)
+                else { return nil }
+                return i + 1
+            } else if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
+                quote = c
+            } else if c == UInt8(ascii: "=") {
+                attributes += 1
+                if attributes > XMLRepair.maxAttributes { return nil }
             }
             i += 1
         }
         return nil
+    }
+
+    private mutating func itemsStayUnnested(_ name: Range<Int>, closing: Bool, selfClosing: Bool) -> Bool {
+        guard XMLRepair.isRepeatable(b, name) else { return true }
+        if closing {
+            openItems = max(0, openItems - 1)
+        } else if !selfClosing {
+            if openItems > 0 { return false }
+            openItems += 1
+        }
+        return true
+    }
+
+    /// Whether a tag's name has the placeholder's local name, with any prefix.
+    static func isPlaceholder(_ b: UnsafeBufferPointer<UInt8>, _ name: Range<Int>) -> Bool {
+        let length = placeholder.utf8CodeUnitCount
+        guard name.count >= length else { return false }
+        let start = name.upperBound - length
+        return (start == name.lowerBound || b[start - 1] == UInt8(ascii: ":")) && has(b, start, placeholder)
     }
 
     /// Index of the next `<`, `&` or control byte other than tab, LF and CR at or after `from`
@@ -156,29 +268,6 @@ enum XMLPrescan {
         }
     }
 
-    /// Past a comment, CDATA section, processing instruction or tag at `start`, or nil when it
-    /// is anything the repair pass would change (a declaration, a tag it cannot read).
-    static func markup(_ b: UnsafeBufferPointer<UInt8>, at start: Int, openItems: inout Int) -> Int? {
-        if has(b, start, "<![CDATA[") { return through(b, from: start + 9, "]]>") }
-        if has(b, start, "<!--") { return through(b, from: start + 4, "-->") }
-        if has(b, start, "<?") { return through(b, from: start + 2, "?>") }
-        if has(b, start, "<!") { return nil }  // DOCTYPE, ENTITY: only the repair pass removes them
-        guard let end = tag(b, at: start) else { return nil }
-        let closing = b[start + 1] == UInt8(ascii: "/")
-        var nameEnd = start + (closing ? 2 : 1)
-        while nameEnd < end, XMLRepair.isNameByte(b[nameEnd]) { nameEnd += 1 }
-        let name = (start + (closing ? 2 : 1))..<nameEnd
-        if XMLRepair.isRepeatable(b, name) {
-            if closing {
-                openItems = max(0, openItems - 1)
-            } else if b[end - 2] != UInt8(ascii: "/") {
-                if openItems > 0 { return nil }
-                openItems += 1
-            }
-        }
-        return end
-    }
-
     /// Past `terminator`, with no control byte on the way; nil when it never comes.
     static func through(_ b: UnsafeBufferPointer<UInt8>, from: Int, _ terminator: StaticString) -> Int? {
         let first = terminator.utf8Start[0]
@@ -192,40 +281,11 @@ enum XMLPrescan {
         return nil
     }
 
-    /// Past a start or end tag whose attribute values are quoted and hold only XML references,
-    /// with at most `XMLRepair.maxAttributes` attributes; nil otherwise.
-    static func tag(_ b: UnsafeBufferPointer<UInt8>, at start: Int) -> Int? {
-        var quote: UInt8 = 0
-        var attributes = 0
-        var i = start + 1
-        while i < b.count {
-            let c = b[i]
-            if c == UInt8(ascii: "<") || (c < 0x20 && !isAllowedControl(c)) { return nil }
-            if quote != 0 {
-                if c == quote {
-                    quote = 0
-                } else if c == UInt8(ascii: "&") {
-                    guard let next = reference(b, at: i) else { return nil }
-                    i = next
-                    continue
-                }
-            } else if c == UInt8(ascii: ">") {
-                return i + 1
-            } else if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
-                quote = c
-            } else if c == UInt8(ascii: "=") {
-                attributes += 1
-                if attributes > XMLRepair.maxAttributes { return nil }
-            }
-            i += 1
-        }
-        return nil
-    }
-
     static func isDigit(_ c: UInt8, hex: Bool) -> Bool {
         (c >= 0x30 && c <= 0x39) || (hex && ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66))
     }
 
+    @inline(__always)
     static func has(_ b: UnsafeBufferPointer<UInt8>, _ at: Int, _ prefix: StaticString) -> Bool {
         let len = prefix.utf8CodeUnitCount
         guard at + len <= b.count else { return false }

@@ -28,10 +28,12 @@ public enum XMLReader {
         var decision = CharsetSniffer.decide(data, fallback: fallbackEncoding, isKnown: encodingIsSupported)
         // Well-formed documents (most feeds) go to libxml2 as they are; anything libxml2 would
         // have to forgive is read again through the repair pass, so both paths agree.
-        if !alwaysRepair, case .clean(let rewritten) = XMLPrescan.check(decision.bytes),
+        if !alwaysRepair,
+            case .clean(let rewritten, let sections) = XMLPrescan.check(
+                decision.bytes, placeholders: decision.encoding == "UTF-8"),
             let clean = try? read(
                 rewritten ?? decision.bytes, encoding: decision.encoding, limits: limits, strict: true,
-                warnings: decision.warnings)
+                warnings: decision.warnings, cdata: CDATASections(bytes: decision.bytes, ranges: sections))
         {
             return XMLDocumentTree(root: clean.root, encoding: decision.encoding, warnings: clean.warnings)
         }
@@ -46,9 +48,10 @@ public enum XMLReader {
 
     /// One libxml2 parse of `bytes`, converted to Swift values; `warnings` come first in the
     /// result. When `strict`, any error or warning from libxml2 gives nil (the caller repairs
-    /// and tries again).
+    /// and tries again). `cdata` holds the sections `XMLPrescan` cut out for placeholders.
     private static func read(
-        _ bytes: [UInt8], encoding: String, limits: XMLLimits, strict: Bool, warnings: [String]
+        _ bytes: [UInt8], encoding: String, limits: XMLLimits, strict: Bool, warnings: [String],
+        cdata: CDATASections = CDATASections(bytes: [], ranges: [])
     ) throws(XMLReadError) -> (root: XElement, warnings: [String])? {
         let sink = ErrorSink()
         guard let ctxt = xmlNewParserCtxt() else { throw .noRootElement(warnings: ["libxml2 out of memory"]) }
@@ -79,8 +82,9 @@ public enum XMLReader {
         guard let doc, let rootNode = xmlDocGetRootElement(doc) else {
             throw .noRootElement(warnings: warnings + sink.summary())
         }
-        var converter = TreeConverter(limits: limits)
+        var converter = TreeConverter(limits: limits, cdata: cdata)
         let root = converter.element(rootNode, depth: 1)
+        guard converter.cdataUsed == cdata.ranges.count else { return nil }  // never expected
         return (root, warnings + sink.summary() + converter.warnings)
     }
 
@@ -130,7 +134,13 @@ private struct TreeConverter {
     /// one would otherwise copy (and allocate) the same long URI again.
     var namespaces: [UnsafeMutablePointer<xmlNs>: String] = [:]
 
-    init(limits: XMLLimits) { self.limits = limits }
+    let cdata: CDATASections
+    var cdataUsed = 0
+
+    init(limits: XMLLimits, cdata: CDATASections) {
+        self.limits = limits
+        self.cdata = cdata
+    }
 
     mutating func element(_ node: xmlNodePtr, depth: Int) -> XElement {
         nodes += 1
@@ -149,6 +159,11 @@ private struct TreeConverter {
         while let c = child {
             defer { child = c.pointee.next }
             switch c.pointee.type {
+            case XML_ELEMENT_NODE where !cdata.ranges.isEmpty && isPlaceholder(c):
+                if cdataUsed < cdata.ranges.count {
+                    pendingText += cdata.text(cdataUsed)
+                    cdataUsed += 1
+                }
             case XML_ELEMENT_NODE:
                 if depth >= limits.maxDepth {
                     if !depthExceeded { warnings.append("elements nested deeper than \(limits.maxDepth) dropped") }
@@ -180,6 +195,14 @@ private struct TreeConverter {
         return e
     }
 
+    func isPlaceholder(_ node: xmlNodePtr) -> Bool {
+        // In whatever default namespace is in force; the prescan made sure the name is ours.
+        guard node.pointee.children == nil, node.pointee.properties == nil else { return false }
+        return XMLPrescan.placeholder.withUTF8Buffer { name in
+            name.withMemoryRebound(to: xmlChar.self) { xmlStrEqual(node.pointee.name, $0.baseAddress) != 0 }
+        }
+    }
+
     mutating func uri(_ ns: UnsafeMutablePointer<xmlNs>) -> String? {
         if let known = namespaces[ns] { return known }
         let href = Self.string(ns.pointee.href)
@@ -205,5 +228,17 @@ private struct TreeConverter {
     static func string(_ p: UnsafeMutablePointer<xmlChar>?) -> String? {
         guard let p else { return nil }
         return String(cString: p)
+    }
+}
+
+/// The CDATA sections `XMLPrescan` replaced by placeholders: the input and their ranges in it.
+struct CDATASections {
+    let bytes: [UInt8]
+    let ranges: [Range<Int>]
+
+    func text(_ index: Int) -> String {
+        bytes.withUnsafeBufferPointer {
+            String(decoding: UnsafeBufferPointer(rebasing: $0[ranges[index]]), as: UTF8.self)
+        }
     }
 }
