@@ -31,12 +31,6 @@ enum CommonDate {
         var at: Int
         let end: Int
 
-        init(bytes: UnsafeBufferPointer<UInt8>, at: Int, end: Int) {
-            self.bytes = bytes
-            self.at = at
-            self.end = end
-        }
-
         /// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM|±HHMM)`
         mutating func rfc3339() -> Fields? {
             var f = Fields()
