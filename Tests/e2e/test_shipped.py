@@ -109,7 +109,7 @@ def test_demo_config_is_valid(frenemy, repo):
 
 def test_demo_feeds_alert_on_the_deals_and_not_on_the_decoys(frenemy, journal, repo):
     out = frenemy.once(_demo_config(repo, frenemy))
-    entries = journal.alerts(_PID=str(out.pid))
+    entries = journal.alerts(since_usec=out.started_usec, _PID=str(out.pid))
     titles = {e.get("FRENEMY_TITLE") for e in entries}
     rules_by_title: dict[str, set[str]] = {}
     for e in entries:

@@ -72,13 +72,8 @@ enum HTMLStripper {
             } else if b == 0x20 {
                 sink.space()
                 i += 1
-            } else if b < 0x80 {
-                sink.scalar(UInt32(b), bytes, i, 1)
-                i += 1
             } else {
-                let (v, len) = UTF8Scalar.decode(bytes, at: i)
-                sink.scalar(v, bytes, i, len)
-                i += len
+                i = sink.character(bytes, at: i)
             }
         }
     }

@@ -23,13 +23,8 @@ public struct MarkupText: ~Copyable {
                     while j < n, bytes[j] > 0x20, bytes[j] < 0x7F { j += 1 }
                     sink.visibleRun(bytes, i, j)
                     i = j
-                } else if b < 0x80 {
-                    sink.scalar(UInt32(b), bytes, i, 1)
-                    i += 1
                 } else {
-                    let (v, len) = UTF8Scalar.decode(bytes, at: i)
-                    sink.scalar(v, bytes, i, len)
-                    i += len
+                    i = sink.character(bytes, at: i)
                 }
             }
         }

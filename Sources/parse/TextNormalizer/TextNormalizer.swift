@@ -26,14 +26,11 @@ public enum TextNormalizer {
             var sink = TextSink(singleLine: singleLine, capacity: bytes.count)
             var i = 0
             while i < bytes.count {
-                let b = bytes[i]
-                if b < 0x80 {
-                    if b == 0x0A || b == 0x0D { sink.lineBreak() } else { sink.scalar(UInt32(b), bytes, i, 1) }
+                if bytes[i] == 0x0A || bytes[i] == 0x0D {
+                    sink.lineBreak()
                     i += 1
                 } else {
-                    let (v, len) = UTF8Scalar.decode(bytes, at: i)
-                    sink.scalar(v, bytes, i, len)
-                    i += len
+                    i = sink.character(bytes, at: i)
                 }
             }
             return sink.string
@@ -165,6 +162,19 @@ struct TextSink: ~Copyable {
         case .lineBreak: lineBreak()
         case .drop: break
         }
+    }
+
+    /// The character starting at `source[i]`, classified and written; returns the index after it.
+    @inline(__always)
+    mutating func character(_ source: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
+        let b = source[i]
+        if b < 0x80 {
+            scalar(UInt32(b), source, i, 1)
+            return i + 1
+        }
+        let (v, length) = UTF8Scalar.decode(source, at: i)
+        scalar(v, source, i, length)
+        return i + length
     }
 
     /// One decoded scalar (from a character reference), encoded here.

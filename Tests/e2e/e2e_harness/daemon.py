@@ -220,10 +220,12 @@ class Frenemy:
         return path
 
     def run(self, *args: str, timeout: float = 90.0, wrapper: list[str] | None = None) -> subprocess.CompletedProcess:
-        """Run frenemyd to completion; the result carries `.pid` so journal entries can be matched by _PID.
+        """Run frenemyd to completion; the result carries `.pid` and `.started_usec` (CLOCK_REALTIME µs)
+        so journal entries can be matched by _PID from that time on.
 
         `wrapper` is a command line that execs frenemyd (given as its next arguments)."""
         cmd = [*(wrapper or []), str(self.bins.frenemyd), *args]
+        started_usec = time.time_ns() // 1000
         proc = subprocess.Popen(
             cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
@@ -235,6 +237,7 @@ class Frenemy:
             raise AssertionError(f"frenemyd {' '.join(args)} did not finish within {timeout}s:\n{_tail(stderr)}")
         out = subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr)
         out.pid = proc.pid  # type: ignore[attr-defined]
+        out.started_usec = started_usec  # type: ignore[attr-defined]
         self.runs.append((cmd, out))
         print(f"$ frenemyd {' '.join(args)}  -> {out.returncode}\n{_tail(out.stderr)}")
         return out

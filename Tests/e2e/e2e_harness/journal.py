@@ -168,8 +168,13 @@ class Journal:
         self.barrier()
         return self.entries(**fields)
 
-    def alerts(self, **fields: str) -> list[dict]:
-        return self.settled(MESSAGE_ID=ALERT_MESSAGE_ID, **fields)
+    def alerts(self, since_usec: int | None = None, **fields: str) -> list[dict]:
+        """Alert entries; `since_usec` (CLOCK_REALTIME µs) drops older ones, for matches by _PID,
+        which a long-lived journal may hold for an earlier process with the same PID."""
+        found = self.settled(MESSAGE_ID=ALERT_MESSAGE_ID, **fields)
+        if since_usec is not None:
+            found = [e for e in found if int(e.get("__REALTIME_TIMESTAMP", "0")) >= since_usec]
+        return found
 
     def wait_alerts(self, count: int = 1, timeout: float = 15.0, **fields: str) -> list[dict]:
         return self.wait(count, timeout=timeout, MESSAGE_ID=ALERT_MESSAGE_ID, **fields)
