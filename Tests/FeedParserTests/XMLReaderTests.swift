@@ -76,8 +76,14 @@ final class XMLReaderTests: XCTestCase {
             ("CDATA next to text", "<r>a<![CDATA[<b>b</b>]]>c<![CDATA[]]><![CDATA[d]]&gt;]]>e<x/>f</r>"),
             ("CDATA with CR", "<r><![CDATA[line\r\nnext\rlast]]></r>"),
             ("CDATA in Latin-1", "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><r><![CDATA[caf\u{E9}]]></r>"),
-            ("placeholder name in the document", "<r><frenemy.cdata/><![CDATA[x]]></r>"),
-            ("prefixed placeholder name", #"<r xmlns:p="urn:p"><p:frenemy.cdata/><![CDATA[x]]></r>"#),
+            ("placeholder name in the document", "<r><frenemy.text/><![CDATA[x]]></r>"),
+            ("prefixed placeholder name", #"<r xmlns:p="urn:p"><p:frenemy.text/><![CDATA[x]]></r>"#),
+            ("escaped text", "<r><d>&lt;p&gt;caf&#233; &amp; &#x1F600; &quot;q&apos;</d><e>&#10;&#9;&#32;</e></r>"),
+            ("long text", "<r><d>" + String(repeating: "word caf\u{E9} ", count: 40) + "</d>  \n  <e/></r>"),
+            ("text with CR", "<r><d>a &amp; b\r\nc</d></r>"), ("text with >", "<r><d>a &amp; b > c</d></r>"),
+            ("text with ]]>", "<r><d>a &amp; b ]]> c</d></r>"), ("forbidden reference", "<r><d>a &#1; b</d></r>"),
+            ("reference outside the root", "<r/>&amp;"),
+            ("text outside the root", "<r/>" + String(repeating: "x", count: 200)),
             ("CDATA in a default namespace", #"<r xmlns="urn:d"><t><![CDATA[x]]></t></r>"#),
             (
                 "CDATA deeper than the limit",
@@ -109,9 +115,13 @@ final class XMLReaderTests: XCTestCase {
         let clean = Array(#"<r a='1>2'>&amp;&#10;&#x1F600;<![CDATA[&<]]></r>"#.utf8)
         XCTAssertEqual(
             XMLPrescan.check(clean, placeholders: true),
-            .clean(rewritten: Array(#"<r a='1>2'>&amp;&#10;&#x1F600;<frenemy.cdata/></r>"#.utf8), sections: [39..<41]))
+            .clean(
+                rewritten: Array(#"<r a='1>2'><frenemy.text/><frenemy.text/></r>"#.utf8),
+                text: CutText(bytes: Array("&\n\u{1F600}&<".utf8), ranges: [0..<6, 6..<8])))
         XCTAssertEqual(
             XMLPrescan.check(clean, placeholders: false),
-            .clean(rewritten: Array(#"<r a='1>2'>&amp;&#10;&#x1F600;&amp;&lt;</r>"#.utf8), sections: []))
+            .clean(
+                rewritten: Array(#"<r a='1>2'>&amp;&#10;&#x1F600;&amp;&lt;</r>"#.utf8),
+                text: CutText(bytes: [], ranges: [])))
     }
 }

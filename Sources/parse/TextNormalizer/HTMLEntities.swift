@@ -124,7 +124,9 @@ public enum HTMLEntities {
         (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A)
     }
 
-    static func appendUTF8(_ s: Unicode.Scalar, to out: inout [UInt8]) {
+    /// Encodes one scalar as UTF-8 onto `out`, for the byte-level passes that build text
+    /// without going through String.
+    public static func appendUTF8(_ s: Unicode.Scalar, to out: inout [UInt8]) {
         let v = s.value
         switch v {
         case 0..<0x80:

@@ -1,3 +1,5 @@
+import TextNormalizer
+
 /// Decides whether a document can go to libxml2 without the repair pass. Most feeds are
 /// well-formed XML, and copying every byte through `XMLRepair` took a sixth of parse time. A
 /// document is clean when it starts with `<` and has no DOCTYPE or other declaration (so nothing
@@ -7,31 +9,36 @@
 /// nearly always is). Even a clean document goes back through the repair pass if libxml2
 /// reports anything at all (a mismatched tag, an undeclared prefix), so both paths agree.
 ///
-/// CDATA sections carry most of a feed's bytes, and libxml2 reads CDATA one character at a
-/// time. So in a clean UTF-8 document each section is cut out and replaced by an empty
-/// `<frenemy.cdata/>` element, which the tree converter swaps back for the section's text; in
-/// other documents (and sections with a CR, which XML would normalize) CDATA is rewritten as
-/// escaped text, which libxml2 reads in bulk.
+/// Text carries most of a feed's bytes, and libxml2 reads CDATA and escaped or non-ASCII text
+/// one character at a time. So in a clean UTF-8 document, CDATA sections and runs of text that
+/// hold references or are long are cut out, decoded here, and replaced by an empty
+/// `<frenemy.text/>` element, which the tree converter swaps back for the text; libxml2 then
+/// reads little more than the markup. Text with a CR (which XML normalizes) or a `>` (which
+/// could end `]]>`) is left to libxml2. In other documents CDATA is rewritten as escaped text,
+/// which libxml2 at least reads in bulk.
 struct XMLPrescan {
     /// The placeholder element's name. A document that uses it itself is never clean.
-    static let placeholder: StaticString = "frenemy.cdata"
+    static let placeholder: StaticString = "frenemy.text"
+    /// Text runs without references are cut out from this length on; shorter ones cost
+    /// libxml2 less than a placeholder element does.
+    static let bulkText = 128
 
     enum Verdict: Equatable {
         /// Only the repair pass can make this document safe and well-formed.
         case needsRepair
         /// Clean. `rewritten`, when not nil, is what libxml2 must read instead of the input;
-        /// `sections` are the input ranges of the CDATA sections replaced by placeholders, in
-        /// document order.
-        case clean(rewritten: [UInt8]?, sections: [Range<Int>])
+        /// the text cut out for placeholders is `text`, in document order.
+        case clean(rewritten: [UInt8]?, text: CutText)
     }
 
-    /// - Parameter placeholders: cut CDATA out (the input must be UTF-8, as the converter
-    ///   reads the cut sections as UTF-8); otherwise CDATA is escaped in place.
+    /// - Parameter placeholders: cut text out (the input must be UTF-8, as the converter reads
+    ///   the cut text as UTF-8); otherwise only CDATA is rewritten, as escaped text.
     static func check(_ bytes: [UInt8], placeholders: Bool) -> Verdict {
         bytes.withUnsafeBufferPointer { b in
             var scan = XMLPrescan(b, placeholders: placeholders)
             guard scan.run() else { return .needsRepair }
-            return .clean(rewritten: scan.rewriting ? scan.out : nil, sections: scan.sections)
+            return .clean(
+                rewritten: scan.rewriting ? scan.out : nil, text: CutText(bytes: scan.cut, ranges: scan.sections))
         }
     }
 
@@ -39,11 +46,13 @@ struct XMLPrescan {
 
     private let b: UnsafeBufferPointer<UInt8>
     private let placeholders: Bool
-    /// From the first CDATA section on, the whole document as libxml2 must read it.
+    /// From the first cut or rewrite on, the whole document as libxml2 must read it.
     private var out: [UInt8] = []
     private var rewriting = false
     /// Input before this index is already in `out`.
     private var copied = 0
+    /// The text cut out, decoded, and each placeholder's range in it.
+    private var cut: [UInt8] = []
     private var sections: [Range<Int>] = []
     private var openItems = 0
 
@@ -58,15 +67,19 @@ struct XMLPrescan {
         guard n > 0, b[0] == UInt8(ascii: "<") else { return false }
         var i = 0
         while true {
-            i = Self.skipText(b, from: i)
-            guard i < n else { break }
-            let next: Int?
-            switch b[i] {
-            case UInt8(ascii: "&"): next = Self.reference(b, at: i)
-            case UInt8(ascii: "<"): next = markup(at: i)
-            default: return false  // a control byte
+            // A run of text, then markup.
+            let runStart = i
+            var references = false
+            while true {
+                i = Self.skipText(b, from: i)
+                guard i < n, b[i] == UInt8(ascii: "&") else { break }
+                guard let next = Self.reference(b, at: i) else { return false }
+                references = true
+                i = next
             }
-            guard let next else { return false }
+            if placeholders, references || i - runStart >= Self.bulkText { cutText(runStart..<i) }
+            guard i < n else { break }
+            guard b[i] == UInt8(ascii: "<"), let next = markup(at: i) else { return false }  // or a control byte
             i = next
         }
         if rewriting { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied..<n])) }
@@ -93,21 +106,111 @@ struct XMLPrescan {
     private mutating func cdata(at start: Int) -> Int? {
         let content = start + 9
         guard let (end, hasCR) = Self.cdataEnd(b, from: content) else { return nil }
+        if placeholders && !hasCR {
+            let mark = cut.count
+            cut.append(contentsOf: UnsafeBufferPointer(rebasing: b[content..<end]))
+            placeholder(for: start..<(end + 3), text: mark..<cut.count)
+        } else {
+            copyPending(upTo: start)
+            Self.escape(b, content..<end, into: &out)
+            copied = end + 3
+        }
+        return end + 3
+    }
+
+    /// Text between markup, decoded into `cut` for a placeholder; left in place when it holds
+    /// no visible character, a CR or a `>`, or a reference to a character XML forbids.
+    private mutating func cutText(_ range: Range<Int>) {
+        let mark = cut.count
+        var visible = false
+        var run = range.lowerBound
+        var k = range.lowerBound
+        let raw = UnsafeRawBufferPointer(b)
+        while k < range.upperBound {
+            if visible, k + 8 <= range.upperBound {
+                let v = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+                if !(Self.hasZeroByte(v ^ 0x2626_2626_2626_2626) || Self.hasZeroByte(v ^ 0x0D0D_0D0D_0D0D_0D0D)
+                    || Self.hasZeroByte(v ^ 0x3E3E_3E3E_3E3E_3E3E))
+                {
+                    k += 8
+                    continue
+                }
+            }
+            switch b[k] {
+            case UInt8(ascii: "&"):
+                cut.append(contentsOf: UnsafeBufferPointer(rebasing: b[run..<k]))
+                guard let (scalar, next) = Self.decodeReference(b, at: k) else {
+                    cut.removeSubrange(mark...)
+                    return
+                }
+                HTMLEntities.appendUTF8(scalar, to: &cut)
+                visible = true
+                k = next
+                run = k
+                continue
+            case 0x0D, UInt8(ascii: ">"):
+                cut.removeSubrange(mark...)
+                return
+            case 0x20, 0x09, 0x0A:
+                break
+            default:
+                visible = true
+            }
+            k += 1
+        }
+        guard visible else {
+            cut.removeSubrange(mark...)
+            return
+        }
+        cut.append(contentsOf: UnsafeBufferPointer(rebasing: b[run..<range.upperBound]))
+        placeholder(for: range, text: mark..<cut.count)
+    }
+
+    /// Replaces input `range` with a placeholder for `cut[text]`.
+    private mutating func placeholder(for range: Range<Int>, text: Range<Int>) {
+        copyPending(upTo: range.lowerBound)
+        out.append(UInt8(ascii: "<"))
+        XMLRepair.append(Self.placeholder, to: &out)
+        XMLRepair.append("/>", to: &out)
+        sections.append(text)
+        copied = range.upperBound
+    }
+
+    /// Copies the input not yet in `out` up to `index`, starting the rewrite if needed.
+    private mutating func copyPending(upTo index: Int) {
         if !rewriting {
-            out.reserveCapacity(b.count + b.count / 8)
+            out.reserveCapacity(b.count)
+            cut.reserveCapacity(b.count)
             rewriting = true
         }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied..<start]))
-        if placeholders && !hasCR {
-            out.append(UInt8(ascii: "<"))
-            XMLRepair.append(Self.placeholder, to: &out)
-            XMLRepair.append("/>", to: &out)
-            sections.append(content..<end)
-        } else {
-            Self.escape(b, content..<end, into: &out)
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied..<index]))
+    }
+
+    /// The character a reference in text stands for, and the index past it; nil when it is
+    /// not a reference or names a character XML does not allow (libxml2 then reports it).
+    static func decodeReference(_ b: UnsafeBufferPointer<UInt8>, at start: Int) -> (Unicode.Scalar, Int)? {
+        guard let next = reference(b, at: start) else { return nil }
+        guard b[start + 1] == UInt8(ascii: "#") else {
+            switch b[start + 1] {
+            case UInt8(ascii: "l"): return ("<", next)
+            case UInt8(ascii: "g"): return (">", next)
+            case UInt8(ascii: "q"): return ("\"", next)
+            default: return (b[start + 2] == UInt8(ascii: "m") ? "&" : "'", next)
+            }
         }
-        copied = end + 3
-        return copied
+        let hex = b[start + 2] == UInt8(ascii: "x")
+        var value: UInt32 = 0
+        for k in (start + (hex ? 3 : 2))..<(next - 1) {
+            let c = b[k]
+            let digit = c <= 0x39 ? UInt32(c - 0x30) : UInt32((c | 0x20) - 0x61 + 10)
+            value = value * (hex ? 16 : 10) + digit
+        }
+        switch value {
+        case 0x09, 0x0A, 0x0D, 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF:
+            return Unicode.Scalar(value).map { ($0, next) }
+        default:
+            return nil
+        }
     }
 
     /// The index of the `]]>` that ends a CDATA section, and whether it holds a CR; nil for an
@@ -291,5 +394,18 @@ struct XMLPrescan {
         guard at + len <= b.count else { return false }
         for k in 0..<len where b[at + k] != prefix.utf8Start[k] { return false }
         return true
+    }
+}
+
+/// The text `XMLPrescan` cut out of a document, decoded, with one range per placeholder in
+/// document order.
+struct CutText: Equatable {
+    let bytes: [UInt8]
+    let ranges: [Range<Int>]
+
+    func text(_ index: Int) -> String {
+        bytes.withUnsafeBufferPointer {
+            String(decoding: UnsafeBufferPointer(rebasing: $0[ranges[index]]), as: UTF8.self)
+        }
     }
 }

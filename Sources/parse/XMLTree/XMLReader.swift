@@ -29,11 +29,11 @@ public enum XMLReader {
         // Well-formed documents (most feeds) go to libxml2 as they are; anything libxml2 would
         // have to forgive is read again through the repair pass, so both paths agree.
         if !alwaysRepair,
-            case .clean(let rewritten, let sections) = XMLPrescan.check(
+            case .clean(let rewritten, let text) = XMLPrescan.check(
                 decision.bytes, placeholders: decision.encoding == "UTF-8"),
             let clean = try? read(
                 rewritten ?? decision.bytes, encoding: decision.encoding, limits: limits, strict: true,
-                warnings: decision.warnings, cdata: CDATASections(bytes: decision.bytes, ranges: sections))
+                warnings: decision.warnings, cut: text)
         {
             return XMLDocumentTree(root: clean.root, encoding: decision.encoding, warnings: clean.warnings)
         }
@@ -48,10 +48,10 @@ public enum XMLReader {
 
     /// One libxml2 parse of `bytes`, converted to Swift values; `warnings` come first in the
     /// result. When `strict`, any error or warning from libxml2 gives nil (the caller repairs
-    /// and tries again). `cdata` holds the sections `XMLPrescan` cut out for placeholders.
+    /// and tries again). `cut` holds the text `XMLPrescan` cut out for placeholders.
     private static func read(
         _ bytes: [UInt8], encoding: String, limits: XMLLimits, strict: Bool, warnings: [String],
-        cdata: CDATASections = CDATASections(bytes: [], ranges: [])
+        cut: CutText = CutText(bytes: [], ranges: [])
     ) throws(XMLReadError) -> (root: XElement, warnings: [String])? {
         let sink = ErrorSink()
         guard let ctxt = xmlNewParserCtxt() else { throw .noRootElement(warnings: ["libxml2 out of memory"]) }
@@ -82,9 +82,9 @@ public enum XMLReader {
         guard let doc, let rootNode = xmlDocGetRootElement(doc) else {
             throw .noRootElement(warnings: warnings + sink.summary())
         }
-        var converter = TreeConverter(limits: limits, cdata: cdata)
+        var converter = TreeConverter(limits: limits, cut: cut)
         let root = converter.element(rootNode, depth: 1)
-        guard converter.cdataUsed == cdata.ranges.count else { return nil }  // never expected
+        guard converter.cutUsed == cut.ranges.count else { return nil }  // never expected
         return (root, warnings + sink.summary() + converter.warnings)
     }
 
@@ -134,12 +134,12 @@ private struct TreeConverter {
     /// one would otherwise copy (and allocate) the same long URI again.
     var namespaces: [UnsafeMutablePointer<xmlNs>: String] = [:]
 
-    let cdata: CDATASections
-    var cdataUsed = 0
+    let cut: CutText
+    var cutUsed = 0
 
-    init(limits: XMLLimits, cdata: CDATASections) {
+    init(limits: XMLLimits, cut: CutText) {
         self.limits = limits
-        self.cdata = cdata
+        self.cut = cut
     }
 
     mutating func element(_ node: xmlNodePtr, depth: Int) -> XElement {
@@ -159,10 +159,10 @@ private struct TreeConverter {
         while let c = child {
             defer { child = c.pointee.next }
             switch c.pointee.type {
-            case XML_ELEMENT_NODE where !cdata.ranges.isEmpty && isPlaceholder(c):
-                if cdataUsed < cdata.ranges.count {
-                    pendingText += cdata.text(cdataUsed)
-                    cdataUsed += 1
+            case XML_ELEMENT_NODE where !cut.ranges.isEmpty && isPlaceholder(c):
+                if cutUsed < cut.ranges.count {
+                    pendingText += cut.text(cutUsed)
+                    cutUsed += 1
                 }
             case XML_ELEMENT_NODE:
                 if depth >= limits.maxDepth {
@@ -228,17 +228,5 @@ private struct TreeConverter {
     static func string(_ p: UnsafeMutablePointer<xmlChar>?) -> String? {
         guard let p else { return nil }
         return String(cString: p)
-    }
-}
-
-/// The CDATA sections `XMLPrescan` replaced by placeholders: the input and their ranges in it.
-struct CDATASections {
-    let bytes: [UInt8]
-    let ranges: [Range<Int>]
-
-    func text(_ index: Int) -> String {
-        bytes.withUnsafeBufferPointer {
-            String(decoding: UnsafeBufferPointer(rebasing: $0[ranges[index]]), as: UTF8.self)
-        }
     }
 }
