@@ -73,4 +73,26 @@ final class LinkCanonicalizerTests: XCTestCase {
         }
         check("https://User@Example.com:443/a?utm_x=1#f", "https://User@example.com/a")
     }
+
+    /// Root-relative links resolved on bytes must match what URL resolution gives.
+    func testRootRelativeLinksResolveLikeURL() {
+        let bases = [
+            "https://blog.example.org/", "https://blog.example.org", "http://example.com:8080/a/b?q=1#f",
+            "HTTPS://Example.COM/feed.xml", "https://example.com/a%20b/",
+        ]
+        let refs = ["/posts/4-0", "/a/b?c=d#e", "/", "/x%20y", "/~u/(1)", "/a/b/", "/a?x=/y"]
+        for base in bases {
+            for ref in refs {
+                let fast = Links.rootRelative(ref, against: base)
+                XCTAssertNotNil(fast, "\(ref) against \(base)")
+                XCTAssertEqual(fast, Links.resolveWithURL(ref, against: base), "\(ref) against \(base)")
+            }
+        }
+        for (ref, base) in [
+            ("/a/../b", "https://x.org/"), ("/./a", "https://x.org/"), ("//cdn.x.org/a", "https://x.org/"),
+            ("a/b", "https://x.org/c/"), ("/a b", "https://x.org/"), ("/a", "ftp://x.org/"), ("/a", "/relative"),
+        ] {
+            XCTAssertNil(Links.rootRelative(ref, against: base), "\(ref) against \(base)")
+        }
+    }
 }

@@ -101,8 +101,15 @@ enum Links {
     /// Makes `ref` absolute against `base` when it is relative; keeps it as is when there is
     /// nothing to resolve against. Spaces and other stray characters are percent-encoded.
     static func resolve(_ ref: String?, against base: String?) -> String? {
-        guard var r = Text.trimmed(ref) else { return nil }
+        guard let r = Text.trimmed(ref) else { return nil }
         if isPlainAbsoluteHTTP(r) { return r }  // nearly every link: nothing to parse or resolve
+        if let base, let joined = rootRelative(r, against: base) { return joined }
+        return resolveWithURL(r, against: base)
+    }
+
+    /// The general path, on Foundation's URL: any link `resolve` cannot settle on its bytes.
+    static func resolveWithURL(_ ref: String, against base: String?) -> String {
+        var r = ref
         if r.contains(where: { $0 == " " || $0 == "\n" || $0 == "\t" }) {
             r = r.components(separatedBy: .whitespacesAndNewlines).joined(separator: r.contains(" ") ? "%20" : "")
         }
@@ -111,6 +118,28 @@ enum Links {
             return r
         }
         return abs.absoluteString
+    }
+
+    /// `/path` (the usual relative link in feeds) against a plain http(s) base: the base's
+    /// scheme and host, then the path. Nil for any other shape, and for paths with dot
+    /// segments, which `resolveWithURL` removes; a test keeps both paths in agreement.
+    static func rootRelative(_ ref: String, against base: String) -> String? {
+        var refCopy = ref
+        let refIsPlainPath = refCopy.withUTF8 { u in
+            u.first == UInt8(ascii: "/") && (u.count == 1 || u[1] != UInt8(ascii: "/"))
+                && u.allSatisfy(LinkCanonicalizer.isPlainURLByte)
+                && !u.indices.dropLast().contains { u[$0] == UInt8(ascii: "/") && u[$0 + 1] == UInt8(ascii: ".") }
+        }
+        guard refIsPlainPath, isPlainAbsoluteHTTP(base) else { return nil }
+        var baseCopy = base
+        let authorityEnd = baseCopy.withUTF8 { u -> Int in
+            var i = LinkCanonicalizer.hasPrefix(u, 0, "https://") ? 8 : 7
+            while i < u.count, u[i] != UInt8(ascii: "/"), u[i] != UInt8(ascii: "?"), u[i] != UInt8(ascii: "#") {
+                i += 1
+            }
+            return i
+        }
+        return String(base.utf8.prefix(authorityEnd)).map { $0 + ref }
     }
 
     /// `http(s)://` followed only by characters URLs allow unescaped: certainly absolute.
