@@ -50,7 +50,7 @@ if [ "${1:-}" = --build ]; then
     exit 0
 fi
 
-for tool in dpkg-shlibdeps strip; do
+for tool in dpkg-shlibdeps strip readelf; do
     command -v "$tool" >/dev/null || { echo "build-deb.sh: $tool is missing (apt-get install dpkg-dev binutils)" >&2; exit 1; }
 done
 arch=$(dpkg --print-architecture)
@@ -72,6 +72,17 @@ printf 'Source: frenemy\n\nPackage: frenemy\nArchitecture: any\n' > "$work/debia
 shlibs=$(cd "$work" && dpkg-shlibdeps -O "$root/usr/bin/frenemyd" "$root/usr/bin/frenemyctl" |
     sed -n 's/^shlibs:Depends=//p')
 [ -n "$shlibs" ] || { echo "build-deb.sh: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
+# Packed relocations need glibc 2.36 (version GLIBC_ABI_DT_RELR), a version with no symbols, which
+# dpkg-shlibdeps does not see; without this the package would install where the loader refuses it.
+versions=$(readelf -V "$root/usr/bin/frenemyd" "$root/usr/bin/frenemyctl")
+libc_min=$(printf '%s' "$shlibs" | sed -n 's/.*libc6 (>= \([^)]*\)).*/\1/p')
+if [[ $versions == *GLIBC_ABI_DT_RELR* ]] && ! dpkg --compare-versions "${libc_min:-0}" ge 2.36; then
+    if [ -n "$libc_min" ]; then
+        shlibs=$(printf '%s' "$shlibs" | sed 's/libc6 ([^)]*)/libc6 (>= 2.36)/')
+    else
+        shlibs="libc6 (>= 2.36), $shlibs"
+    fi
+fi
 if ldd "$root/usr/bin/frenemyd" | grep -q -e 'not found' -e '/opt/swift'; then
     echo "build-deb.sh: frenemyd still needs libraries from outside the system:" >&2
     ldd "$root/usr/bin/frenemyd" >&2
