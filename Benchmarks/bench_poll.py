@@ -4,8 +4,9 @@ server, beside `newsboat -x reload` on the same URLs, in the same run.
 
     python3 Benchmarks/bench_poll.py [--feeds 2000] [--changed 5] [--rounds 3] [--no-build]
 
-Installs Debian's `time` and `newsboat` if missing, builds frenemyd in release mode (scratch path
-.build-release), starts Benchmarks/feedserver.py on 127.0.0.1, and gives each client its own
+Installs Debian's `time` and `newsboat` if missing, builds frenemyd as the .deb ships it
+(`Packaging/build-deb.sh --build frenemyd`: release, static Swift runtime, scratch path
+.build-static), starts Benchmarks/feedserver.py on 127.0.0.1, and gives each client its own
 state: frenemyd a config with one source per feed (the repo's Rules/ and example watchlist), its
 own state dir and socket; newsboat a urls file, its own cache file and config. Both are warmed
 twice (the first cycle gets every feed with an ETag and Last-Modified; newsboat needs a second). Then each round gives --changed
@@ -30,7 +31,7 @@ ROOT = os.path.dirname(HERE)
 GNU_TIME = "/usr/bin/time"
 
 sys.path.insert(0, HERE)
-from benchlib import build  # noqa: E402
+from benchlib import build_shipped, shipped_binary  # noqa: E402
 
 
 def ensure_debian_packages():
@@ -86,11 +87,11 @@ def main():
     ap.add_argument("--newsboat-threads", type=int, default=0,
                     help="newsboat reload-threads (default: newsboat's own default, 1)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, state)")
-    ap.add_argument("--no-build", action="store_true", help="use the existing release frenemyd")
+    ap.add_argument("--no-build", action="store_true", help="use the existing .build-static frenemyd")
     args = ap.parse_args()
 
     ensure_debian_packages()
-    frenemyd = os.path.join(ROOT, ".build-release", "release", "frenemyd") if args.no_build else build("frenemyd")
+    frenemyd = shipped_binary("frenemyd") if args.no_build else build_shipped("frenemyd")
     work = tempfile.mkdtemp(prefix="frenemy-poll-")
     server = None
     try:
