@@ -30,6 +30,7 @@ let package = Package(
         .systemLibrary(name: "CSystemd", path: "Sources/shims/CSystemd", pkgConfig: "libsystemd"),
         .systemLibrary(name: "CLibXML2", path: "Sources/shims/CLibXML2", pkgConfig: "libxml-2.0"),
         .systemLibrary(name: "CSQLite", path: "Sources/shims/CSQLite", pkgConfig: "sqlite3"),
+        .systemLibrary(name: "CMalloc", path: "Sources/shims/CMalloc"),
 
         // Pure core: no I/O.
         .target(name: "FrenemyModel", path: "Sources/model/FrenemyModel", swiftSettings: strict),
@@ -88,9 +89,8 @@ let package = Package(
         .executableTarget(
             name: "frenemyd",
             dependencies: [
-                "DaemonCore", "ControlAPI", "FrenemyConfig", "FrenemyModel", "HTTPClient", "RuleEngine", "Sinks",
-                "Store",
-                "Systemd",
+                "CMalloc", "DaemonCore", "ControlAPI", "FrenemyConfig", "FrenemyModel", "HTTPClient", "RuleEngine",
+                "Sinks", "Store", "Systemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMalloc
 import ControlAPI
 import DaemonCore
 import Foundation
@@ -13,10 +14,6 @@ import Store
 import Synchronization
 import Systemd
 import UnixSignals
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// `frenemyd`: wires the services together and nothing else; every behaviour lives in a module.
 @main
@@ -198,19 +195,7 @@ final class WatchdogPacer: Sendable {
 /// cost no measurable time, and 64 KiB keeps large buffers out of the heap. (Measured: 0.7 MiB
 /// less peak RSS in one `--once` cycle of 2,000 sources; see BENCHMARKS.md, "3. Polling".)
 enum MallocTuning {
-    /// `mallopt` parameters from glibc's <malloc.h>, which the Glibc module does not import.
-    private static let arenaMax: Int32 = -8
-    private static let mmapThreshold: Int32 = -3
-
     static func apply() {
-        #if canImport(Glibc)
-            // Looked up at run time because <malloc.h> is not in the Glibc module; on a C library
-            // without mallopt this does nothing.
-            typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
-            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
-            let mallopt = unsafeBitCast(symbol, to: MallOpt.self)
-            _ = mallopt(arenaMax, 2)
-            _ = mallopt(mmapThreshold, 64 * 1024)
-        #endif
+        _ = frenemy_tune_malloc(2, 64 * 1024)
     }
 }
