@@ -96,4 +96,39 @@ final class AtomJSONTests: XCTestCase {
             guard case FeedParseError.notAFeed = error else { return XCTFail("\(error)") }
         }
     }
+
+    /// Base64 text constructs (Atom 0.3 `mode="base64"`, Atom 1.0 non-text MIME types) are
+    /// decoded; binary content is not text.
+    func testBase64TextConstructsAreDecoded() throws {
+        let xml = """
+            <feed xmlns="http://www.w3.org/2005/Atom"><entry><id>1</id>
+            <title type="application/octet-stream">
+              RXhhbXBsZSA8Yj5BdG9tPC9iPg==
+            </title>
+            <summary type="image/png">iVBORw0KGgo=</summary>
+            <content type="text/html">&lt;p&gt;plain &amp;amp; simple&lt;/p&gt;</content></entry></feed>
+            """
+        let item = try XCTUnwrap(try FeedParser.parse(Data(xml.utf8)).items.first)
+        XCTAssertEqual(item.title, "Example <b>Atom</b>", "octet-stream is shown as the text it decodes to")
+        XCTAssertNil(item.summary, "a PNG is not text")
+        XCTAssertEqual(item.content, "plain & simple")
+        let atom03 = """
+            <feed version="0.3" xmlns="http://purl.org/atom/ns#"><entry><id>1</id>
+            <title mode="base64" type="text/html">PGI+Qm9sZDwvYj4gbW92ZQ==</title></entry></feed>
+            """
+        XCTAssertEqual(try FeedParser.parse(Data(atom03.utf8)).items.first?.title, "Bold move")
+    }
+
+    /// An entry without a link whose id is an http(s) URL links to that URL; other ids do not.
+    func testAtomIdServesAsTheLinkWhenThereIsNone() throws {
+        let xml = """
+            <feed xmlns="http://www.w3.org/2005/Atom">
+            <entry><id>https://example.com/posts/1</id><title>a</title></entry>
+            <entry><id>tag:example.com,2024:2</id><title>b</title></entry>
+            <entry><id>https://example.com/posts/3</id><link href="https://example.com/p3"/><title>c</title></entry>
+            </feed>
+            """
+        let items = try FeedParser.parse(Data(xml.utf8)).items
+        XCTAssertEqual(items.map(\.link), ["https://example.com/posts/1", nil, "https://example.com/p3"])
+    }
 }

@@ -41,6 +41,8 @@ enum AtomMapper {
         d.guid = Text.trimmed(entry.first("id", namespace: ns)?.text)
         d.title = textConstruct(entry.first("title", namespace: ns), singleLine: true) ?? ""
         d.link = alternateLink(in: entry, base: base, namespace: ns)
+        // An entry with no link but an http(s) id: the id is its permalink (as with RSS guids).
+        if d.link == nil, let id = d.guid, Links.looksAbsoluteHTTP(id) { d.link = id }
         let published =
             entry.first("published", namespace: ns) ?? entry.first("issued", namespace: ns)
             ?? entry.first("created", namespace: ns)
@@ -78,12 +80,20 @@ enum AtomMapper {
     }
 
     /// An Atom text construct as plain text: `type` text (default), html, or xhtml; Atom 0.3's
-    /// `mode="escaped"`/`"xml"` too. Base64 (0.3) and out-of-line (`src`) content give nil.
+    /// `mode="escaped"`/`"xml"` too. Base64 content (Atom 0.3's `mode="base64"`, or a MIME type
+    /// that is not text or XML) is decoded when it is UTF-8 text; out-of-line (`src`) content
+    /// and binary content give nil.
     static func textConstruct(_ e: XElement?, singleLine: Bool = false) -> String? {
         guard let e, e.attribute("src") == nil else { return nil }
         let type = (e.attribute("type") ?? "text").lowercased()
         let mode = e.attribute("mode")?.lowercased()
-        if mode == "base64" { return nil }
+        if mode == "base64" || isBase64Type(type) {
+            guard let data = Data(base64Encoded: String(e.text.unicodeScalars.filter { !$0.properties.isWhitespace })),
+                let decoded = String(data: data, encoding: .utf8)
+            else { return nil }
+            return type.contains("html")
+                ? Text.html(decoded, singleLine: singleLine) : Text.plain(decoded, singleLine: singleLine)
+        }
         if type == "xhtml" || type == "application/xhtml+xml" || mode == "xml" || !e.elements.isEmpty {
             return Text.markup(e, singleLine: singleLine)
         }
@@ -91,6 +101,12 @@ enum AtomMapper {
             return Text.html(e.text, singleLine: singleLine)
         }
         return Text.plain(e.text, singleLine: singleLine)
+    }
+
+    /// RFC 4287 section 4.1.3.3: content whose type is a MIME type other than `text/*`, `*/xml`
+    /// and `*/*+xml` is Base64-encoded.
+    static func isBase64Type(_ type: String) -> Bool {
+        type.contains("/") && !(type.hasPrefix("text/") || type.hasSuffix("/xml") || type.hasSuffix("+xml"))
     }
 
     /// The `rel="alternate"` (or rel-less) link, preferring HTML, resolved against `xml:base`.
