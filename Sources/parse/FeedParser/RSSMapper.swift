@@ -89,7 +89,7 @@ enum RSSMapper {
             Links.resolve(Text.trimmed(linkElement?.text) ?? linkElement?.attribute("href"), against: base)
             ?? AtomMapper.alternateLink(in: item, base: base)
         if d.link == nil, let g = d.guid, guidElement?.attribute("isPermaLink")?.lowercased() != "false",
-            Links.looksAbsoluteHTTP(g)
+            Links.isPlainAbsoluteHTTP(g)
         {
             d.link = g
         }
