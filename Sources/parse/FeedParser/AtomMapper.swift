@@ -94,7 +94,7 @@ enum AtomMapper {
             return type.contains("html")
                 ? Text.html(decoded, singleLine: singleLine) : Text.plain(decoded, singleLine: singleLine)
         }
-        if type == "xhtml" || type == "application/xhtml+xml" || mode == "xml" || !e.elements.isEmpty {
+        if type == "xhtml" || type == "application/xhtml+xml" || mode == "xml" || e.hasElements {
             return Text.markup(e, singleLine: singleLine)
         }
         if type == "html" || type == "text/html" || mode == "escaped" {
@@ -112,11 +112,18 @@ enum AtomMapper {
     /// The `rel="alternate"` (or rel-less) link, preferring HTML, resolved against `xml:base`.
     /// Used by RSS too, for feeds that carry only `atom:link`.
     static func alternateLink(in e: XElement, base: String?, namespace: String? = atom10) -> String? {
-        let links = e.all("link", namespace: namespace).filter {
-            let rel = $0.attribute("rel") ?? "alternate"
-            return rel == "alternate" && $0.attribute("href") != nil
+        var best: XElement?
+        for case .element(let link) in e.children
+        where link.name == "link" && link.namespace == namespace
+            && (link.attribute("rel") ?? "alternate") == "alternate"
+            && link.attribute("href") != nil
+        {
+            if (link.attribute("type") ?? "text/html").contains("html") {
+                best = link
+                break
+            }
+            if best == nil { best = link }
         }
-        let best = links.first { ($0.attribute("type") ?? "text/html").contains("html") } ?? links.first
         guard let best else { return nil }
         return Links.resolve(best.attribute("href"), against: Links.base(best.xmlBase, parent: base))
     }

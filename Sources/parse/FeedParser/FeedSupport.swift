@@ -55,7 +55,7 @@ enum Text {
     /// that paste unescaped markup into a description).
     static func html(_ e: XElement?, singleLine: Bool = false) -> String? {
         guard let e else { return nil }
-        return e.elements.isEmpty ? html(e.text, singleLine: singleLine) : markup(e, singleLine: singleLine)
+        return !e.hasElements ? html(e.text, singleLine: singleLine) : markup(e, singleLine: singleLine)
     }
 
     /// An element's content read as HTML that the XML parser has already split into elements

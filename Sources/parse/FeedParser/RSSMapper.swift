@@ -66,7 +66,7 @@ enum RSSMapper {
         var drafts: [ItemDraft] = []
         drafts.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
-            guard !item.elements.isEmpty || !item.attributes.isEmpty || Text.trimmed(item.text) != nil else {
+            guard item.hasElements || !item.attributes.isEmpty || Text.trimmed(item.text) != nil else {
                 context.warn("item \(index + 1) is empty, skipped")
                 continue
             }

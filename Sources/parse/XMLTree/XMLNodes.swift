@@ -38,6 +38,11 @@ public struct XElement: Sendable, Hashable {
         }
     }
 
+    /// Whether any child is an element (mixed or element content), without building `elements`.
+    public var hasElements: Bool {
+        children.contains { if case .element = $0 { true } else { false } }
+    }
+
     /// Child elements only, skipping text.
     public var elements: [XElement] {
         children.compactMap { if case .element(let e) = $0 { e } else { nil } }
