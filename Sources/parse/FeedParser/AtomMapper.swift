@@ -91,7 +91,7 @@ enum AtomMapper {
             guard let data = Data(base64Encoded: String(e.text.unicodeScalars.filter { !$0.properties.isWhitespace })),
                 let decoded = String(data: data, encoding: .utf8)
             else { return nil }
-            return type.contains("html")
+            return type.containsBytes("html")
                 ? Text.html(decoded, singleLine: singleLine) : Text.plain(decoded, singleLine: singleLine)
         }
         if type == "xhtml" || type == "application/xhtml+xml" || mode == "xml" || e.hasElements {
@@ -106,7 +106,7 @@ enum AtomMapper {
     /// RFC 4287 section 4.1.3.3: content whose type is a MIME type other than `text/*`, `*/xml`
     /// and `*/*+xml` is Base64-encoded.
     static func isBase64Type(_ type: String) -> Bool {
-        type.contains("/") && !(type.hasPrefix("text/") || type.hasSuffix("/xml") || type.hasSuffix("+xml"))
+        type.containsBytes("/") && !(type.hasPrefix("text/") || type.hasSuffix("/xml") || type.hasSuffix("+xml"))
     }
 
     /// The `rel="alternate"` (or rel-less) link, preferring HTML, resolved against `xml:base`.
@@ -118,7 +118,7 @@ enum AtomMapper {
             && (link.attribute("rel") ?? "alternate") == "alternate"
             && link.attribute("href") != nil
         {
-            if (link.attribute("type") ?? "text/html").contains("html") {
+            if (link.attribute("type") ?? "text/html").containsBytes("html") {
                 best = link
                 break
             }

@@ -93,7 +93,7 @@ public enum FeedDate {
         var slashed = false  // "2006/09/15": numeric year, month, day
         for token in tokens(s) {
             let first = token.utf8.first ?? 0
-            if token.contains(":"), isDigit(first) {
+            if token.utf8.contains(UInt8(ascii: ":")), isDigit(first) {
                 guard time == nil, let t = clock(token) else { return nil }
                 time = t
             } else if (first == UInt8(ascii: "+") || first == UInt8(ascii: "-")) && time != nil {

@@ -275,6 +275,19 @@ enum Identity {
 }
 
 extension String {
+    /// Whether `needle` occurs, compared byte for byte. `contains` with a String argument goes
+    /// through Foundation's NSString search on Linux, which showed up in parse profiles.
+    func containsBytes(_ needle: StaticString) -> Bool {
+        let length = needle.utf8CodeUnitCount
+        var copy = self
+        return copy.withUTF8 { u in
+            guard u.count >= length else { return false }
+            return (0...(u.count - length)).contains { i in
+                (0..<length).allSatisfy { u[i + $0] == needle.utf8Start[$0] }
+            }
+        }
+    }
+
     /// Without leading and trailing Unicode whitespace. Foundation's `trimmingCharacters(in:)`
     /// goes through NSString and showed up as a tenth of parse time; most values need no work.
     var trimmedWS: String {

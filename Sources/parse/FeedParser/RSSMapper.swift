@@ -127,7 +127,9 @@ enum RSSMapper {
     /// RSS `<author>` is an e-mail address, often "jane@example.com (Jane Roe)": keep the name.
     static func personName(_ raw: String) -> String {
         let t = raw.trimmedWS
-        guard t.contains("@"), let open = t.firstIndex(of: "("), let close = t.lastIndex(of: ")"), open < close else {
+        guard t.utf8.contains(UInt8(ascii: "@")), let open = t.firstIndex(of: "("), let close = t.lastIndex(of: ")"),
+            open < close
+        else {
             return t
         }
         let name = String(t[t.index(after: open)..<close]).trimmedWS

@@ -87,13 +87,14 @@ enum CharsetSniffer {
         guard head.starts(with: Array("<?xml".utf8)),
             let end = head.firstIndex(of: UInt8(ascii: ">"))
         else { return nil }
-        let decl = String(decoding: head[..<end], as: UTF8.self)
-        guard let r = decl.range(of: "encoding") else { return nil }
-        var rest = decl[r.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\t" }
-        guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
+        let decl = head[..<end]
+        let key = Array("encoding".utf8)
+        guard let at = decl.indices.first(where: { decl[$0...].starts(with: key) }) else { return nil }
+        var rest = decl[(at + key.count)...].drop { $0 == 0x20 || $0 == UInt8(ascii: "=") || $0 == 0x09 }
+        guard let quote = rest.first, quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else { return nil }
         rest = rest.dropFirst()
         let value = rest.prefix { $0 != quote }
-        return value.isEmpty ? nil : String(value)
+        return value.isEmpty ? nil : String(decoding: value, as: UTF8.self)
     }
 
     static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
