@@ -58,7 +58,7 @@ public struct MarkupText: ~Copyable {
         var copy = name
         return copy.withUTF8 { bytes in
             guard let first = bytes.first, HTMLStripper.isLetter(first) else { return nil }
-            return TagName(bytes, 0, bytes.count).flatMap { HTMLStripper.roles[$0] }
+            return TagName(bytes, 0, bytes.count).flatMap(HTMLStripper.role(of:))
         }
     }
 }
