@@ -23,6 +23,7 @@ final class XMLReaderTests: XCTestCase {
     func testHTMLEntitiesAreDecodedInXML() throws {
         let doc = try XMLReader.parse(Data("<r>a&nbsp;b&eacute;&amp;&lt;&unknownthing;</r>".utf8))
         XCTAssertEqual(doc.root.text, "a\u{A0}bé&<&unknownthing;")
+        XCTAssertEqual(try XMLReader.parse(Data("<r>&#X41;&#x42;&#67;</r>".utf8)).root.text, "ABC", "HTML's &#X too")
     }
 
     /// libxml2 compares attributes pairwise; a tag with 100 000 of them must not reach it.

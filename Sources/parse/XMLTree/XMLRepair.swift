@@ -175,7 +175,13 @@ struct XMLRepair {
             let digitsStart = i
             while i < n, isDigit(b[i], hex: hex) { i += 1 }
             if i > digitsStart, i < n, b[i] == UInt8(ascii: ";") {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start...i]))
+                // XML spells hex references `&#x`; HTML also accepts `&#X`, and feeds use both.
+                if hex {
+                    Self.append("&#x", to: &out)
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[digitsStart...i]))
+                } else {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start...i]))
+                }
                 return i + 1
             }
             Self.append("&amp;", to: &out)
