@@ -3,7 +3,7 @@ import SourceAdapters
 import XCTest
 
 final class SourceTypeTests: XCTestCase {
-    private let path = "/etc/frenemy/frenemy.yaml"
+    private let path = testConfigPath
 
     private func sources(_ yaml: String) throws -> [SourceConfig] {
         try ConfigLoader.parse(yaml: yaml, path: path).sources
@@ -132,97 +132,82 @@ final class SourceTypeTests: XCTestCase {
     }
 
     func testQueryIsRequiredUnlessWatchPairs() {
-        assertError(
+        assertConfigError(
             "sources:\n  - name: g\n    type: gdelt\n", line: 2, key: "sources[0].query",
             contains: "missing required key 'query' for type 'gdelt' (or set watch_pairs: true)")
-        assertError(
+        assertConfigError(
             "sources:\n  - name: h\n    type: hackernews\n    query: '  '\n", line: 4, key: "sources[0].query",
             contains: "query is empty")
-        assertError(
+        assertConfigError(
             "sources:\n  - name: g\n    type: google-news\n    watch_pairs: maybe\n", line: 4,
             key: "sources[0].watch_pairs", contains: "expected true or false")
     }
 
     func testKeysOfAnotherTypeAreErrorsNamingKeyAndType() {
-        assertError(
+        assertConfigError(
             "sources:\n  - name: a\n    url: http://x/\n    query: Scale AI\n", line: 4, key: "sources[0].query",
             contains: "key 'query' is not valid for type 'feed'")
-        assertError(
+        assertConfigError(
             "sources:\n  - name: h\n    type: hackernews\n    query: x\n    watch_pairs: true\n", line: 5,
             key: "sources[0].watch_pairs", contains: "not valid for type 'hackernews'")
-        assertError(
+        assertConfigError(
             "sources:\n  - name: g\n    type: google-news\n    query: x\n    url: http://x/\n", line: 5,
             key: "sources[0].url", contains: "key 'url' is not valid for type 'google-news'")
-        assertError(
+        assertConfigError(
             "sources:\n  - name: d\n    type: directory\n    path: /x\n    proxy: http://p:3128\n", line: 5,
             key: "sources[0].proxy", contains: "key 'proxy' is not valid for type 'directory'")
-        assertError(
+        assertConfigError(
             "user_agent: a@b\nsources:\n  - name: e\n    type: sec-edgar\n    language: en\n", line: 5,
             key: "sources[0].language", contains: "not valid for type 'sec-edgar'")
-        assertError(
+        assertConfigError(
             "sources:\n  - name: a\n    url: http://x/\n    querry: x\n", line: 4, key: "sources[0].querry",
             contains: "unknown key 'querry'")
     }
 
     func testBadPerTypeValuesAreLocated() {
-        assertError(
+        assertConfigError(
             "sources:\n  - name: a\n    type: rss\n    url: http://x/\n", line: 3, key: "sources[0].type",
             contains: "unknown source type 'rss' (known: feed, google-news, sec-edgar, gdelt, hackernews, directory)")
-        assertError(
+        assertConfigError(
             "sources:\n  - name: g\n    type: google-news\n    query: x\n    language: english\n", line: 5,
             key: "sources[0].language", contains: "not a 2-3-letter code")
-        assertError(
+        assertConfigError(
             "sources:\n  - name: g\n    type: google-news\n    query: x\n    country: U1\n", line: 5,
             key: "sources[0].country", contains: "not a 2-letter code")
-        assertError(
+        assertConfigError(
             "user_agent: a@b\nsources:\n  - name: e\n    type: sec-edgar\n    cik: AAPL\n", line: 5,
             key: "sources[0].cik", contains: "not a CIK")
-        assertError(
+        assertConfigError(
             "sources:\n  - name: d\n    type: directory\n", line: 2, key: "sources[0].path",
             contains: "missing required key 'path'")
-        assertError(
+        assertConfigError(
             "sources:\n  - name: a\n    url: http://x/\n    alert_after: often\n", line: 4,
             key: "sources[0].alert_after",
             contains: "not a duration")
-        assertError(
+        assertConfigError(
             "sources:\n  - name: a\n    url: http://x/\n    expect_update: 0s\n", line: 4,
             key: "sources[0].expect_update", contains: "at least 1s")
-        assertError(
+        assertConfigError(
             "sources:\n  - name: a\n    url: http://x/\n    proxy: ftp://p/\n", line: 4, key: "sources[0].proxy",
             contains: "not a proxy URL")
-        assertError(
+        assertConfigError(
             "sources:\n  - name: a\n    url: http://x/\n  - name: b\n    type: gdelt\n", line: 4,
             key: "sources[1].query", contains: "missing required key")
     }
 
     func testSecEdgarRefusesToLoadWithoutAContactUserAgent() {
-        assertError(
+        assertConfigError(
             "sources:\n  - name: ok\n    url: http://x/\n  - name: e\n    type: sec-edgar\n", line: 5,
             key: "sources[1].type", contains: "sec-edgar sources need a top-level user_agent")
         // Key order does not matter: user_agent may come after the sources.
-        assertError(
+        assertConfigError(
             "sources:\n  - name: e\n    type: sec-edgar\nuser_agent: Example Corp\n", line: 4, key: "user_agent",
             contains: "need a contact e-mail in user_agent")
         XCTAssertNoThrow(
             try ConfigLoader.parse(
                 yaml: "sources:\n  - name: e\n    type: sec-edgar\nuser_agent: Example Corp ops@example.com\n",
                 path: path))
-        assertError("user_agent: ''\n", line: 1, key: "user_agent", contains: "user_agent is empty")
-        assertError("user_agent: \"a\\r\\nX-Evil: 1\"\n", line: 1, key: "user_agent", contains: "one line")
-    }
-
-    private func assertError(
-        _ yaml: String, line: Int, key: String, contains text: String, file: StaticString = #filePath,
-        testLine: UInt = #line
-    ) {
-        do {
-            _ = try ConfigLoader.parse(yaml: yaml, path: path)
-            XCTFail("expected an error for:\n\(yaml)", file: file, line: testLine)
-        } catch {
-            XCTAssertEqual(error.file, path, file: file, line: testLine)
-            XCTAssertEqual(error.line, line, "\(error)", file: file, line: testLine)
-            XCTAssertEqual(error.key, key, "\(error)", file: file, line: testLine)
-            XCTAssertTrue(error.description.contains(text), "\(error)", file: file, line: testLine)
-        }
+        assertConfigError("user_agent: ''\n", line: 1, key: "user_agent", contains: "user_agent is empty")
+        assertConfigError("user_agent: \"a\\r\\nX-Evil: 1\"\n", line: 1, key: "user_agent", contains: "one line")
     }
 }
