@@ -2,20 +2,7 @@ import Foundation
 import HTTPClient
 import XCTest
 
-final class HTTPClientTests: XCTestCase {
-    private var server: LoopbackServer?
-    private var client: CurlHTTPClient?
-
-    override func setUpWithError() throws {
-        server = try LoopbackServer()
-        client = try CurlHTTPClient()
-    }
-
-    override func tearDown() {
-        client?.shutdown()
-        server?.stop()
-    }
-
+final class HTTPClientTests: LoopbackTestCase {
     private func fetch(_ path: String, _ configure: (inout HTTPRequest) -> Void = { _ in }) async throws
         -> HTTPResponse
     {

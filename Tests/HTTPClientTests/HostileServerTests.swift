@@ -3,20 +3,7 @@ import HTTPClient
 import XCTest
 
 /// The limits that keep one hostile source from taking the daemon down.
-final class HostileServerTests: XCTestCase {
-    private var server: LoopbackServer?
-    private var client: CurlHTTPClient?
-
-    override func setUpWithError() throws {
-        server = try LoopbackServer()
-        client = try CurlHTTPClient()
-    }
-
-    override func tearDown() {
-        client?.shutdown()
-        server?.stop()
-    }
-
+final class HostileServerTests: LoopbackTestCase {
     private func expectTooLarge(_ path: String, cap: Int) async throws {
         let server = try XCTUnwrap(server)
         let client = try XCTUnwrap(client)

@@ -1,4 +1,6 @@
 import Foundation
+import HTTPClient
+import XCTest
 
 /// Runs loopback_server.py as a subprocess for the duration of one test.
 final class LoopbackServer {
@@ -56,4 +58,20 @@ final class LoopbackServer {
     }
 
     enum ServerError: Error { case didNotStart(String) }
+}
+
+/// A test case with a loopback server and a client, fresh for every test and always stopped.
+class LoopbackTestCase: XCTestCase {
+    var server: LoopbackServer?
+    var client: CurlHTTPClient?
+
+    override func setUpWithError() throws {
+        server = try LoopbackServer()
+        client = try CurlHTTPClient()
+    }
+
+    override func tearDown() {
+        client?.shutdown()
+        server?.stop()
+    }
 }
