@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+# Our vendor and our competitor, as every rule file below but the supplier/rival one names them.
 # Line numbers matter to nothing here; rule-check tests write their own broken files.
-VENDOR_DEAL = """\
+ACME_AND_GLOBEX = """\
 entities:
   - id: acme-data
     name: Acme Data
@@ -19,6 +20,9 @@ entities:
     name: Globex Corporation
     roles: [competitor]
     aliases: ["Globex", "Globex Corporation"]
+"""
+
+VENDOR_DEAL = ACME_AND_GLOBEX + """\
 rules:
   - id: e2e-vendor-deal
     title: Our vendor signs with our competitor (e2e)
@@ -33,16 +37,7 @@ rules:
 """
 
 # After a reload: the deal rule is gone, an acquisition rule (medium) and a second one take over.
-AFTER_RELOAD = """\
-entities:
-  - id: acme-data
-    name: Acme Data
-    roles: [vendor]
-    aliases: ["Acme Data", "AcmeData"]
-  - id: globex
-    name: Globex Corporation
-    roles: [competitor]
-    aliases: ["Globex", "Globex Corporation"]
+AFTER_RELOAD = ACME_AND_GLOBEX + """\
 rules:
   - id: e2e-competitor-acquires
     title: Our competitor acquires part of our vendor (e2e)
