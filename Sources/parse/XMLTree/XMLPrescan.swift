@@ -92,8 +92,8 @@ struct XMLPrescan {
         guard start + 1 < b.count else { return nil }
         switch b[start + 1] {
         case UInt8(ascii: "!"):
-            if Self.has(b, start, "<![CDATA[") { return cdata(at: start) }
-            if Self.has(b, start, "<!--") { return Self.through(b, from: start + 4, "-->") }
+            if XMLRepair.has(b, start, "<![CDATA[") { return cdata(at: start) }
+            if XMLRepair.has(b, start, "<!--") { return Self.through(b, from: start + 4, "-->") }
             return nil  // DOCTYPE, ENTITY: only the repair pass removes them
         case UInt8(ascii: "?"):
             return Self.through(b, from: start + 2, "?>")
@@ -228,7 +228,7 @@ struct XMLPrescan {
             }
             guard i < n else { return nil }
             let c = b[i]
-            if c == UInt8(ascii: "]"), has(b, i, "]]>") { return (i, hasCR) }
+            if c == UInt8(ascii: "]"), XMLRepair.has(b, i, "]]>") { return (i, hasCR) }
             if c == 0x0D { hasCR = true }
             if c < 0x20 && !isAllowedControl(c) { return nil }
             i += 1
@@ -308,7 +308,7 @@ struct XMLPrescan {
         let length = placeholder.utf8CodeUnitCount
         guard name.count >= length else { return false }
         let start = name.upperBound - length
-        return (start == name.lowerBound || b[start - 1] == UInt8(ascii: ":")) && has(b, start, placeholder)
+        return (start == name.lowerBound || b[start - 1] == UInt8(ascii: ":")) && XMLRepair.has(b, start, placeholder)
     }
 
     /// Index of the next `<`, `&` or control byte other than tab, LF and CR at or after `from`
@@ -357,16 +357,16 @@ struct XMLPrescan {
             let hex = i < n && b[i] == UInt8(ascii: "x")
             if hex { i += 1 }
             let digitsStart = i
-            while i < n, i - digitsStart < 8, isDigit(b[i], hex: hex) { i += 1 }
+            while i < n, i - digitsStart < 8, XMLRepair.isDigit(b[i], hex: hex) { i += 1 }
             return i > digitsStart && i < n && b[i] == UInt8(ascii: ";") ? i + 1 : nil
         }
         switch b[i] {
         case UInt8(ascii: "a"):
-            if has(b, i, "amp;") { return i + 4 }
-            return has(b, i, "apos;") ? i + 5 : nil
-        case UInt8(ascii: "l"): return has(b, i, "lt;") ? i + 3 : nil
-        case UInt8(ascii: "g"): return has(b, i, "gt;") ? i + 3 : nil
-        case UInt8(ascii: "q"): return has(b, i, "quot;") ? i + 5 : nil
+            if XMLRepair.has(b, i, "amp;") { return i + 4 }
+            return XMLRepair.has(b, i, "apos;") ? i + 5 : nil
+        case UInt8(ascii: "l"): return XMLRepair.has(b, i, "lt;") ? i + 3 : nil
+        case UInt8(ascii: "g"): return XMLRepair.has(b, i, "gt;") ? i + 3 : nil
+        case UInt8(ascii: "q"): return XMLRepair.has(b, i, "quot;") ? i + 5 : nil
         default: return nil
         }
     }
@@ -377,24 +377,13 @@ struct XMLPrescan {
         var i = from
         while i < b.count {
             let c = b[i]
-            if c == first, has(b, i, terminator) { return i + terminator.utf8CodeUnitCount }
+            if c == first, XMLRepair.has(b, i, terminator) { return i + terminator.utf8CodeUnitCount }
             if c < 0x20 && !isAllowedControl(c) { return nil }
             i += 1
         }
         return nil
     }
 
-    static func isDigit(_ c: UInt8, hex: Bool) -> Bool {
-        (c >= 0x30 && c <= 0x39) || (hex && ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66))
-    }
-
-    @inline(__always)
-    static func has(_ b: UnsafeBufferPointer<UInt8>, _ at: Int, _ prefix: StaticString) -> Bool {
-        let len = prefix.utf8CodeUnitCount
-        guard at + len <= b.count else { return false }
-        for k in 0..<len where b[at + k] != prefix.utf8Start[k] { return false }
-        return true
-    }
 }
 
 /// The text `XMLPrescan` cut out of a document, decoded, with one range per placeholder in

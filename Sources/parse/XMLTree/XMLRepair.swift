@@ -99,8 +99,8 @@ struct XMLRepair {
             return n
         }
         let next = b[i + 1]
-        if has(b, i, "<!--") { return copyThrough(b, from: i, skip: 4, terminator: "-->", into: &out) }
-        if has(b, i, "<![CDATA[") { return cdataAsText(b, from: i, into: &out) }
+        if Self.has(b, i, "<!--") { return copyThrough(b, from: i, skip: 4, terminator: "-->", into: &out) }
+        if Self.has(b, i, "<![CDATA[") { return cdataAsText(b, from: i, into: &out) }
         if next == UInt8(ascii: "?") { return copyThrough(b, from: i, skip: 2, terminator: "?>", into: &out) }
         if next == UInt8(ascii: "!") {
             // DOCTYPE (and any other declaration): dropped with its internal subset.
@@ -173,7 +173,7 @@ struct XMLRepair {
             let hex = i < n && (b[i] == UInt8(ascii: "x") || b[i] == UInt8(ascii: "X"))
             if hex { i += 1 }
             let digitsStart = i
-            while i < n, isDigit(b[i], hex: hex) { i += 1 }
+            while i < n, Self.isDigit(b[i], hex: hex) { i += 1 }
             if i > digitsStart, i < n, b[i] == UInt8(ascii: ";") {
                 // XML spells hex references `&#x`; HTML also accepts `&#X`, and feeds use both.
                 if hex {
@@ -260,7 +260,7 @@ struct XMLRepair {
                 if c == quote { quote = 0 }
             } else if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
                 quote = c
-            } else if has(b, i, "<!--") {
+            } else if Self.has(b, i, "<!--") {
                 i = (find(b, from: i + 4, "-->") ?? b.count) + 2
             } else if c == UInt8(ascii: "[") {
                 depth += 1
@@ -298,7 +298,7 @@ struct XMLRepair {
             guard name.count >= len else { return false }
             let start = name.upperBound - len
             guard start == name.lowerBound || b[start - 1] == UInt8(ascii: ":") else { return false }
-            return XMLPrescan.has(b, start, suffix)
+            return Self.has(b, start, suffix)
         }
         return endsWith("item") || endsWith("entry")
     }
@@ -315,7 +315,8 @@ struct XMLRepair {
         return true
     }
 
-    func has(_ b: UnsafeBufferPointer<UInt8>, _ at: Int, _ prefix: StaticString) -> Bool {
+    @inline(__always)
+    static func has(_ b: UnsafeBufferPointer<UInt8>, _ at: Int, _ prefix: StaticString) -> Bool {
         let len = prefix.utf8CodeUnitCount
         guard at + len <= b.count else { return false }
         let p = prefix.utf8Start
@@ -327,13 +328,13 @@ struct XMLRepair {
         let first = needle.utf8Start[0]
         var i = from
         while i < b.count {
-            if b[i] == first, has(b, i, needle) { return i }
+            if b[i] == first, Self.has(b, i, needle) { return i }
             i += 1
         }
         return nil
     }
 
-    func isDigit(_ c: UInt8, hex: Bool) -> Bool {
+    static func isDigit(_ c: UInt8, hex: Bool) -> Bool {
         (c >= 0x30 && c <= 0x39) || (hex && ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66))
     }
 
