@@ -60,21 +60,30 @@ let package = Package(
             name: "SourceAdapters", dependencies: ["FrenemyModel", "FeedParser", "TextNormalizer"],
             path: "Sources/fetch/SourceAdapters",
             swiftSettings: strict),
-        .target(name: "Systemd", dependencies: ["CSystemd"], path: "Sources/notify/Systemd", swiftSettings: strict),
+        .target(name: "Systemd", dependencies: ["CSystemd"], path: "Sources/system/Systemd", swiftSettings: strict),
         .target(
             name: "Store", dependencies: ["CSQLite", "FrenemyModel"], path: "Sources/store/Store", swiftSettings: strict
         ),
+        // Alert → journal entry (the record every alert gets, whatever the routes say).
         .target(
-            name: "Sinks",
+            name: "AlertJournal", dependencies: ["FrenemyModel", "Systemd"], path: "Sources/alert/AlertJournal",
+            swiftSettings: strict),
+        // Pure: labels → receivers (routing tree, matchers, grouping).
+        .target(
+            name: "Dispatcher", dependencies: ["FrenemyModel", "FrenemyConfig"], path: "Sources/dispatch/Dispatcher",
+            swiftSettings: strict),
+        // One folder per integration under notify/, behind the Notifier protocol in notify/core.
+        .target(
+            name: "Notify",
             dependencies: [
-                "FrenemyModel", "HTTPClient", "Systemd", .product(name: "Crypto", package: "swift-crypto"),
+                "FrenemyModel", "FrenemyConfig", "HTTPClient", .product(name: "Crypto", package: "swift-crypto"),
             ],
-            path: "Sources/notify/Sinks", swiftSettings: strict),
+            path: "Sources/notify", swiftSettings: strict),
         .target(
             name: "DaemonCore",
             dependencies: [
                 "FrenemyModel", "FrenemyConfig", "HTTPClient", "FeedParser", "RuleEngine", "SourceAdapters", "Store",
-                "Sinks", "Systemd", .product(name: "Logging", package: "swift-log"),
+                "AlertJournal", "Dispatcher", "Notify", "Systemd", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/daemon/DaemonCore", swiftSettings: strict),
         .target(
@@ -90,7 +99,7 @@ let package = Package(
             name: "frenemyd",
             dependencies: [
                 "CMalloc", "DaemonCore", "ControlAPI", "FrenemyConfig", "FrenemyModel", "HTTPClient", "RuleEngine",
-                "Sinks", "Store", "Systemd",
+                "AlertJournal", "Notify", "Store", "Systemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -127,9 +136,12 @@ let package = Package(
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"], path: "Tests/SystemdTests"),
         .testTarget(name: "StoreTests", dependencies: ["Store"], path: "Tests/StoreTests"),
         .testTarget(
-            name: "DaemonCoreTests", dependencies: ["DaemonCore", "HTTPClient", "Store", "Sinks", "RuleEngine"],
+            name: "DaemonCoreTests", dependencies: ["DaemonCore", "HTTPClient", "Store", "AlertJournal", "Notify", "RuleEngine"],
             path: "Tests/DaemonCoreTests"),
-        .testTarget(name: "SinksTests", dependencies: ["Sinks"], path: "Tests/SinksTests"),
+        .testTarget(name: "AlertJournalTests", dependencies: ["AlertJournal"], path: "Tests/AlertJournalTests"),
+        .testTarget(name: "DispatcherTests", dependencies: ["Dispatcher", "FrenemyConfig"], path: "Tests/DispatcherTests"),
+        .testTarget(
+            name: "NotifyTests", dependencies: ["Notify", "FrenemyConfig", "HTTPClient"], path: "Tests/NotifyTests"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -9,7 +9,7 @@ import HTTPClient
 import Logging
 import RuleEngine
 import ServiceLifecycle
-import Sinks
+import AlertJournal
 import Store
 import Synchronization
 import Systemd

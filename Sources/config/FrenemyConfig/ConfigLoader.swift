@@ -34,7 +34,7 @@ public enum ConfigLoader {
         let reader = NodeReader(file: path)
         let top = try reader.mapping(root, key: "")
         try reader.rejectUnknown(
-            top, allowed: ["state_dir", "control_socket", "rules", "sources", "notify", "user_agent"], in: "")
+            top, allowed: ["state_dir", "control_socket", "rules", "sources", "notify", "route", "user_agent"], in: "")
         var typeNodes: [Node?] = []
         for (keyNode, value) in top {
             let key = keyNode.string ?? ""
@@ -56,9 +56,11 @@ public enum ConfigLoader {
                 try reader.requireUnique(config.sources.map { ($0.name, $0.line) }, key: "sources")
             case "notify":
                 config.notify = try reader.list(value, key: key).enumerated().map { (i, node) throws(ConfigError) in
-                    try notify(node, index: i, reader: reader)
+                    try ReceiverConfig.parse(node, index: i, reader: reader)
                 }
                 try reader.requireUnique(config.notify.map { ($0.name, $0.line) }, key: "notify")
+            case "route":
+                config.route = try RouteConfig.parse(value, path: "route", reader: reader)
             case "user_agent":
                 config.userAgent = try userAgent(value, reader: reader)
             default:
@@ -98,34 +100,6 @@ public enum ConfigLoader {
                     "sec-edgar sources need a contact e-mail in user_agent (SEC policy; \(example))")
             }
         }
-    }
-
-    private static func notify(_ node: Node, index: Int, reader: NodeReader) throws(ConfigError) -> NotifyConfig {
-        let at = "notify[\(index)]"
-        let map = try reader.mapping(node, key: at)
-        try reader.rejectUnknown(map, allowed: ["name", "type", "url", "secret"], in: at)
-        let name = try reader.string(try reader.required(map, "name", in: at, node: node), key: "\(at).name")
-        let typeNode = try reader.required(map, "type", in: at, node: node)
-        let typeText = try reader.string(typeNode, key: "\(at).type")
-        guard let kind = NotifyConfig.Kind(rawValue: typeText) else {
-            let known = NotifyConfig.Kind.allCases.map(\.rawValue).joined(separator: ", ")
-            throw reader.error(typeNode, key: "\(at).type", "unknown notifier type '\(typeText)' (known: \(known))")
-        }
-        let urlNode = try reader.required(map, "url", in: at, node: node)
-        let url = try reader.string(urlNode, key: "\(at).url")
-        guard let scheme = URLComponents(string: url)?.scheme?.lowercased(), ["http", "https"].contains(scheme) else {
-            throw reader.error(urlNode, key: "\(at).url", "'\(url)' is not an http or https URL")
-        }
-        var secret: String?
-        if let secretNode = map["secret"] {
-            let text = try reader.string(secretNode, key: "\(at).secret")
-            guard !text.isEmpty else { throw reader.error(secretNode, key: "\(at).secret", "secret is empty") }
-            if text.hasPrefix("whsec_"), Data(base64Encoded: String(text.dropFirst(6))) == nil {
-                throw reader.error(secretNode, key: "\(at).secret", "a whsec_ secret must be base64 after the prefix")
-            }
-            secret = text
-        }
-        return NotifyConfig(name: name, kind: kind, url: url, secret: secret, line: node.mark?.line ?? 0)
     }
 
     private static func yamlSyntaxError(_ error: YamlError, file: String) -> ConfigError {

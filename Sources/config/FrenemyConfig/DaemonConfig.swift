@@ -11,7 +11,9 @@ public struct DaemonConfig: Sendable, Equatable {
     /// Rule files or directories, absolute, in load order.
     public var rules: [String]
     public var sources: [SourceConfig]
-    public var notify: [NotifyConfig]
+    public var notify: [ReceiverConfig]
+    /// The routing tree; nil sends every alert to every receiver.
+    public var route: RouteConfig?
     /// Operator contact (`user_agent:`, e.g. "Example Corp ops@example.com") to add to the
     /// User-Agent of outgoing requests. Required by `sec-edgar` sources: the SEC blocks clients
     /// that do not say who runs them.
@@ -20,7 +22,7 @@ public struct DaemonConfig: Sendable, Equatable {
     public init(
         path: String, stateDir: String = DaemonConfig.defaultStateDir,
         controlSocket: String = DaemonConfig.defaultControlSocket, rules: [String] = DaemonConfig.defaultRules,
-        sources: [SourceConfig] = [], notify: [NotifyConfig] = [], userAgent: String? = nil
+        sources: [SourceConfig] = [], notify: [ReceiverConfig] = [], route: RouteConfig? = nil, userAgent: String? = nil
     ) {
         self.path = path
         self.stateDir = stateDir
@@ -28,6 +30,7 @@ public struct DaemonConfig: Sendable, Equatable {
         self.rules = rules
         self.sources = sources
         self.notify = notify
+        self.route = route
         self.userAgent = userAgent
     }
 
@@ -108,27 +111,6 @@ public struct SourceConfig: Sendable, Equatable {
         self.expectUpdate = expectUpdate
         self.proxy = proxy
         self.caBundle = caBundle
-    }
-}
-
-/// Where alerts go besides the journal.
-public struct NotifyConfig: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable {
-        case webhook
-    }
-    public var name: String
-    public var kind: Kind
-    public var url: String
-    /// Standard Webhooks signing secret (`whsec_<base64>` or raw text); unsigned when absent.
-    public var secret: String?
-    public var line: Int
-
-    public init(name: String, kind: Kind, url: String, secret: String? = nil, line: Int = 0) {
-        self.name = name
-        self.kind = kind
-        self.url = url
-        self.secret = secret
-        self.line = line
     }
 }
 

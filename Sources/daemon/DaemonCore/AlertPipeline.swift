@@ -4,7 +4,7 @@ import FrenemyConfig
 import FrenemyModel
 import Logging
 import RuleEngine
-import Sinks
+import AlertJournal
 import Store
 
 /// Item → matches → stored alerts → journal entry and queued webhook deliveries. The alert is

@@ -3,7 +3,7 @@ public import FrenemyConfig
 import FrenemyModel
 public import HTTPClient
 public import Logging
-import Sinks
+import AlertJournal
 public import Store
 
 /// Sends queued webhook deliveries until each gets a 2xx. Deliveries live in the store, so a

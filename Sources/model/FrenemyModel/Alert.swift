@@ -36,12 +36,15 @@ public struct Alert: Codable, Sendable, Equatable {
     /// The full account of the match (aliases with offsets, cues, window, exceptions checked),
     /// as `frenemyctl match --explain --json` prints it.
     public var evidence: JSONValue?
+    /// What routes and silences match on (see `LabelSet`); empty only for alerts stored by a
+    /// version that had none.
+    public var labels: LabelSet
     public var createdAt: Date
 
     public init(
         id: String, ruleID: String, ruleTitle: String, severity: Severity, message: String, source: String,
         itemID: String, itemTitle: String, itemURL: String?, itemPublished: Date?, bindings: [RoleBinding],
-        explanation: String, evidence: JSONValue? = nil, createdAt: Date
+        explanation: String, evidence: JSONValue? = nil, labels: LabelSet? = nil, createdAt: Date
     ) {
         self.id = id
         self.ruleID = ruleID
@@ -56,6 +59,8 @@ public struct Alert: Codable, Sendable, Equatable {
         self.bindings = bindings
         self.explanation = explanation
         self.evidence = evidence
+        self.labels =
+            labels ?? Alert.labels(rule: ruleID, severity: severity, source: source, tags: [], bindings: bindings)
         self.createdAt = createdAt
     }
 }
@@ -66,7 +71,8 @@ public struct Alert: Codable, Sendable, Equatable {
 ///     {"id", "rule", "rule_title", "severity", "message", "source",
 ///      "item": {"id", "title", "url", "published"},
 ///      "entities": {"<role>": {"id", "name", "matched"}},
-///      "explanation", "evidence" (optional: the full match explanation), "created_at"}
+///      "explanation", "evidence" (optional: the full match explanation),
+///      "labels": {"rule", "severity", "source", "tag": [...], "<role>": "<entity id>"}, "created_at"}
 ///
 /// Dates are RFC 3339 UTC strings (use `JSONEncoder.frenemy` / `JSONDecoder.frenemy`).
 extension Alert {
@@ -74,7 +80,7 @@ extension Alert {
         case id, rule
         case ruleTitle = "rule_title"
         case severity, message, source, item, entities, explanation
-        case evidence
+        case evidence, labels
         case createdAt = "created_at"
     }
     private enum ItemKeys: String, CodingKey { case id, title, url, published }
@@ -102,6 +108,7 @@ extension Alert {
         try c.encode(entities, forKey: .entities)
         try c.encode(explanation, forKey: .explanation)
         try c.encodeIfPresent(evidence, forKey: .evidence)
+        try c.encode(labels, forKey: .labels)
         try c.encode(createdAt, forKey: .createdAt)
     }
 
@@ -127,6 +134,7 @@ extension Alert {
             },
             explanation: try c.decode(String.self, forKey: .explanation),
             evidence: try c.decodeIfPresent(JSONValue.self, forKey: .evidence),
+            labels: try c.decodeIfPresent(LabelSet.self, forKey: .labels),
             createdAt: try c.decode(Date.self, forKey: .createdAt))
     }
 }

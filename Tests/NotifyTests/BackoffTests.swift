@@ -1,5 +1,5 @@
 import Foundation
-import Sinks
+import Notify
 import XCTest
 
 /// SplitMix64: a tiny seeded generator so jittered delays are reproducible in tests.

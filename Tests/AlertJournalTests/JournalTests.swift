@@ -1,6 +1,6 @@
 import Foundation
 import FrenemyModel
-import Sinks
+import AlertJournal
 import Synchronization
 import XCTest
 

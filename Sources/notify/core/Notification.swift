@@ -1,0 +1,53 @@
+public import Foundation
+public import FrenemyModel
+
+/// One message for one group of alerts to one receiver: what is delivered, rather than single
+/// alerts. Decided by the dispatcher and queued in the same transaction, with an id that stays
+/// the same on every retry and restart (the generic webhook's `webhook-id`).
+public struct Notification: Sendable, Codable, Equatable {
+    /// Stable id (`ntf_...`).
+    public var id: String
+    public var receiver: String
+    /// The group's labels (the route's `group_by` of the alerts), e.g. `{vendor="scale-ai"}`.
+    public var groupLabels: LabelSet
+    /// Identifies the group across notifications (its labels and route, hashed): a thread key.
+    public var groupKey: String
+    /// 1 for the group's first notification, then 2, 3, ... for each update.
+    public var sequence: Int
+    /// The id of the group's first notification, for threading (e-mail `References`); equal
+    /// to `id` for the first.
+    public var threadRootID: String
+    /// The alerts this message reports, oldest first; never empty.
+    public var alerts: [Alert]
+    /// How many alerts the group holds in all, including those reported earlier.
+    public var groupAlertCount: Int
+    public var createdAt: Date
+
+    public init(
+        id: String, receiver: String, groupLabels: LabelSet, groupKey: String, sequence: Int = 1,
+        threadRootID: String? = nil, alerts: [Alert], groupAlertCount: Int? = nil, createdAt: Date
+    ) {
+        self.id = id
+        self.receiver = receiver
+        self.groupLabels = groupLabels
+        self.groupKey = groupKey
+        self.sequence = sequence
+        self.threadRootID = threadRootID ?? id
+        self.alerts = alerts
+        self.groupAlertCount = groupAlertCount ?? alerts.count
+        self.createdAt = createdAt
+    }
+
+    /// The highest severity among the alerts: the message's severity.
+    public var severity: Severity {
+        alerts.map(\.severity).max() ?? .info
+    }
+
+    /// The alert that leads the message: the most severe, the newest among equals.
+    public var lead: Alert? {
+        alerts.max { a, b in (a.severity, a.createdAt) < (b.severity, b.createdAt) }
+    }
+
+    /// Whether this is an update of a group already notified.
+    public var isUpdate: Bool { sequence > 1 }
+}
