@@ -1,6 +1,6 @@
 import Foundation
 import FrenemyModel
-import Store
+import StateStore
 import XCTest
 
 final class DeliveryStoreTests: StoreTestCase {

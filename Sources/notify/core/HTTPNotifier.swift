@@ -1,4 +1,5 @@
 public import Foundation
+public import FrenemyModel
 public import HTTPClient
 
 /// An integration that delivers with one HTTP POST: it says how to build the request and,
