@@ -25,7 +25,7 @@ enum AlertBuilder {
                 message: match.message, source: source, itemID: item.id, itemTitle: item.title, itemURL: item.link,
                 itemPublished: item.published, bindings: match.bindings, explanation: match.compactExplanation,
                 evidence: try? JSONValue.from(match.explanation), labels: labels, createdAt: now)
-            return IngestAlert(alert: alert, itemKey: key, destinations: destinations(labels, pipeline: pipeline))
+            return IngestAlert(alert: alert, itemKey: key, destinations: destinations(labels, alertID: alert.id, pipeline: pipeline))
         }
     }
 
@@ -65,15 +65,19 @@ enum AlertBuilder {
             bindings: [], explanation: kind.title, labels: labels, createdAt: now)
         return IngestAlert(
             alert: alert, itemKey: itemID,
-            destinations: destinations(labels, pipeline: pipeline).filter { $0.receiver != excluding })
+            destinations: destinations(labels, alertID: alert.id, pipeline: pipeline).filter { $0.receiver != excluding })
     }
 
-    static func destinations(_ labels: LabelSet, pipeline: Pipeline) -> [GroupDestination] {
+    static func destinations(_ labels: LabelSet, alertID: String, pipeline: Pipeline) -> [GroupDestination] {
         var seen: Set<String> = []
         return pipeline.route.destinations(labels).compactMap { d in
             guard seen.insert("\(d.receiver)\u{0}\(d.groupKey)").inserted else { return nil }
+            let key =
+                d.perAlert
+                ? Route.groupKey(receiver: d.receiver, route: d.routePath, labels: d.groupLabels, alertID: alertID)
+                : d.groupKey
             return GroupDestination(
-                receiver: d.receiver, groupKey: d.groupKey, routePath: d.routePath, groupLabels: d.groupLabels,
+                receiver: d.receiver, groupKey: key, routePath: d.routePath, groupLabels: d.groupLabels,
                 groupWait: d.groupWait, groupInterval: d.groupInterval)
         }
     }

@@ -18,8 +18,9 @@ public final class DeliveryService: Sendable {
     let pipeline: @Sendable () async -> Pipeline
     /// Stores and journals a trouble alert (a receiver refusing notifications).
     let raiseTrouble: @Sendable (IngestAlert) async -> Void
-    /// Retries back off from 2 s to 30 min; a notification is given up after 7 days.
-    let retry = RetryPolicy(base: 2, cap: 1800, maxAge: 7 * 86400)
+    /// A failing receiver is probed after 2.5–5 s, then 5–10 s, ... up to 15–30 min; a
+    /// notification is given up after 7 days.
+    let retry = RetryPolicy(base: 5, cap: 1800, maxAge: 7 * 86400)
     /// Who holds a claim: unique per process, so a claim of a dead process is recognisable.
     let owner = "frenemyd-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
     private let signals = Mutex<[String: WakeSignal]>([:])
@@ -179,7 +180,10 @@ public final class DeliveryService: Sendable {
         if failed {
             state.consecutiveFailures += 1
             state.failingSince = state.failingSince ?? now
-            let backoff = max(1, Backoff.delay(attempt: state.consecutiveFailures, base: retry.base, cap: retry.cap))
+            // Equal jitter: at least half the exponential step, so a failing receiver is never
+            // probed in a tight loop, and receivers failing together do not retry in step.
+            let step = Backoff.delay(attempt: state.consecutiveFailures, base: retry.base, cap: retry.cap, jitter: .none)
+            let backoff = step / 2 + Double.random(in: 0...(step / 2))
             let until = now.addingTimeInterval(max(backoff, retryAfter ?? 0))
             state.blockedUntil = until
             for (n, outcome) in outcomes {
