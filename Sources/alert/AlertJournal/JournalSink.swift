@@ -6,6 +6,12 @@ public import FrenemyModel
 /// the entry could not be written, so the caller can fall back to stderr.
 public protocol JournalWriter: Sendable {
     func send(_ fields: [(String, String)]) -> Bool
+    /// Whether the journal already holds the entry of alert `id`; nil when it cannot tell.
+    func containsAlert(id: String) -> Bool?
+}
+
+extension JournalWriter {
+    public func containsAlert(id: String) -> Bool? { nil }
 }
 
 /// Where a line goes when there is no journal (a terminal, `make run`, a container).

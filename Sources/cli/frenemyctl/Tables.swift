@@ -82,18 +82,21 @@ struct StatusView: Decodable {
     var entities: Int
     var alerts: Int
     var pendingDeliveries: Int
+    var databaseBytes: Int64?
     var sources: [Source]
 
     enum CodingKeys: String, CodingKey {
         case version, rules, entities, alerts, sources
         case uptimeSeconds = "uptime_seconds"
         case pendingDeliveries = "pending_deliveries"
+        case databaseBytes = "database_bytes"
     }
 
     func rendered() -> String {
         var lines = [
             "frenemyd \(version), up \(Int(uptimeSeconds))s",
-            "rules: \(rules)  entities: \(entities)  alerts: \(alerts)  pending deliveries: \(pendingDeliveries)",
+            "rules: \(rules)  entities: \(entities)  alerts: \(alerts)  pending notifications: \(pendingDeliveries)"
+                + (databaseBytes.map { "  database: \(ByteCountWords.short($0))" } ?? ""),
             "",
         ]
         lines.append(Table.sources(sources))
@@ -109,5 +112,13 @@ enum DurationWords {
         if s < 7200 { return "\(s / 60)m" }
         if s < 172_800 { return "\(s / 3600)h" }
         return "\(s / 86400)d"
+    }
+}
+
+/// "812 KiB", "3.4 MiB": a size at a glance.
+enum ByteCountWords {
+    static func short(_ bytes: Int64) -> String {
+        if bytes < 1024 * 1024 { return "\(bytes / 1024) KiB" }
+        return String(format: "%.1f MiB", Double(bytes) / 1_048_576)
     }
 }

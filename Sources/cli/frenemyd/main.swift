@@ -156,6 +156,12 @@ struct DaemonService: Service {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await daemon.runScheduler(onTick: { watchdog.tick() }) }
                 group.addTask { await flusher.run() }
+                group.addTask {
+                    while !Task.isCancelled {
+                        await daemon.prune()
+                        try? await Task.sleep(for: .seconds(3600))
+                    }
+                }
                 group.addTask { await delivery.run() }
                 group.addTask {
                     for await _ in await UnixSignalsSequence(trapping: .sighup) {

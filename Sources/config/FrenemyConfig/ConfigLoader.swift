@@ -34,7 +34,7 @@ public enum ConfigLoader {
         let reader = NodeReader(file: path)
         let top = try reader.mapping(root, key: "")
         try reader.rejectUnknown(
-            top, allowed: ["state_dir", "control_socket", "rules", "sources", "notify", "route", "user_agent"], in: "")
+            top, allowed: ["state_dir", "control_socket", "rules", "sources", "notify", "route", "retention", "user_agent"], in: "")
         var typeNodes: [Node?] = []
         for (keyNode, value) in top {
             let key = keyNode.string ?? ""
@@ -61,6 +61,8 @@ public enum ConfigLoader {
                 try reader.requireUnique(config.notify.map { ($0.name, $0.line) }, key: "notify")
             case "route":
                 config.route = try RouteConfig.parse(value, path: "route", reader: reader)
+            case "retention":
+                config.retention = try retention(value, reader: reader)
             case "user_agent":
                 config.userAgent = try userAgent(value, reader: reader)
             default:
@@ -69,6 +71,28 @@ public enum ConfigLoader {
         }
         try requireContact(config, typeNodes: typeNodes, reader: reader, root: root)
         return config
+    }
+
+    private static func retention(_ node: Node, reader: NodeReader) throws(ConfigError) -> Retention {
+        let map = try reader.mapping(node, key: "retention")
+        try reader.rejectUnknown(map, allowed: ["items", "alerts", "notifications"], in: "retention")
+        var r = Retention()
+        for (keyNode, value) in map {
+            let key = keyNode.string ?? ""
+            let text = try reader.string(value, key: "retention.\(key)")
+            guard let seconds = DurationText.seconds(text), seconds >= 86400 else {
+                throw reader.error(value, key: "retention.\(key)", "'\(text)' is not a duration of a day or more (e.g. 90d, 2y)")
+            }
+            switch key {
+            case "items": r.items = seconds
+            case "alerts": r.alerts = seconds
+            default: r.notifications = seconds
+            }
+        }
+        if r.alerts < r.items {
+            throw reader.error(node, key: "retention.alerts", "alerts must be kept at least as long as items, or a pruned alert could fire again")
+        }
+        return r
     }
 
     /// The contact string goes into an HTTP header verbatim, so it must be one printable line.

@@ -14,6 +14,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var notify: [ReceiverConfig]
     /// The routing tree; nil sends every alert to every receiver.
     public var route: RouteConfig?
+    /// How long the state keeps what it no longer needs.
+    public var retention: Retention = Retention()
     /// Operator contact (`user_agent:`, e.g. "Example Corp ops@example.com") to add to the
     /// User-Agent of outgoing requests. Required by `sec-edgar` sources: the SEC blocks clients
     /// that do not say who runs them.
@@ -112,6 +114,18 @@ public struct SourceConfig: Sendable, Equatable {
         self.proxy = proxy
         self.caBundle = caBundle
     }
+}
+
+/// `retention:`: how long items, alerts and finished notifications are kept. An item must be
+/// remembered longer than any feed keeps it (else it counts as new again; its alerts, kept
+/// longer, still do not fire twice); pending notifications and alerts they carry are never
+/// pruned.
+public struct Retention: Sendable, Equatable {
+    public var items: TimeInterval = 90 * 86400
+    public var alerts: TimeInterval = 730 * 86400
+    public var notifications: TimeInterval = 30 * 86400
+
+    public init() {}
 }
 
 /// A config problem, located: operators fix files, so every error says which file, line and key.

@@ -1,6 +1,7 @@
 public import Foundation
 
-/// Durations as operators write them in config: `30s`, `5m`, `2h`, `1d`, or combined `1h30m`.
+/// Durations as operators write them in config: `30s`, `5m`, `2h`, `1d`, `2w`, `1y` (365 days),
+/// or combined `1h30m`.
 /// One vocabulary for every interval, timeout and age in frenemy's files.
 public enum DurationText {
     /// Parses a duration; nil when the text is not one.
@@ -22,6 +23,8 @@ public enum DurationText {
             case "m": unit = 60
             case "h": unit = 3600
             case "d": unit = 86400
+            case "w": unit = 7 * 86400
+            case "y": unit = 365 * 86400
             default: return nil
             }
             total += value * unit

@@ -99,21 +99,30 @@ struct AlertJournaler: Sendable {
     let logger: Logger
     let output: LogOutput
 
-    /// Journals `alerts` (just committed) and marks them journaled.
+    /// Journals `alerts` (just committed) and marks them journaled. The attempt is recorded
+    /// first, so after a crash in between the journal is asked before writing again.
     func record(_ alerts: [Alert]) {
         guard !alerts.isEmpty else { return }
+        let ids = alerts.map(\.id)
+        do {
+            try store.markJournalAttempt(alertIDs: ids, at: Date())
+        } catch {
+            logger.error("cannot record a journal attempt for \(alerts.count) alerts: \(error)")
+        }
         for alert in alerts { emit(alert) }
         do {
-            try store.markJournaled(alertIDs: alerts.map(\.id), at: Date())
+            try store.markJournaled(alertIDs: ids, at: Date())
         } catch {
             logger.error("cannot record that \(alerts.count) alerts were journaled: \(error); they will be journaled again")
         }
     }
 
-    /// Journals every stored alert whose entry was not confirmed (at start).
+    /// Journals every stored alert whose entry was not confirmed (at start): those never
+    /// attempted are written; those whose attempt was cut off are written unless the journal
+    /// already holds them.
     func replay() {
         while true {
-            let pending: [Alert]
+            let pending: [(alert: Alert, attempted: Bool)]
             do {
                 pending = try store.unjournaledAlerts(limit: 500)
             } catch {
@@ -121,8 +130,23 @@ struct AlertJournaler: Sendable {
                 return
             }
             guard !pending.isEmpty else { return }
-            logger.notice("journaling \(pending.count) alerts stored before the last stop")
-            record(pending)
+            var write: [Alert] = []
+            var present: [String] = []
+            for entry in pending {
+                if entry.attempted, output.journal, journal.containsAlert(id: entry.alert.id) == true {
+                    present.append(entry.alert.id)
+                } else {
+                    write.append(entry.alert)
+                }
+            }
+            do {
+                try store.markJournaled(alertIDs: present, at: Date())
+            } catch {
+                logger.error("cannot record journaled alerts: \(error)")
+                return
+            }
+            if !write.isEmpty { logger.notice("journaling \(write.count) alerts stored before the last stop") }
+            record(write)
         }
     }
 

@@ -1,5 +1,5 @@
 public import AlertJournal
-import Foundation
+public import Foundation
 public import FrenemyConfig
 public import FrenemyModel
 public import HTTPClient
@@ -202,6 +202,27 @@ public actor Daemon {
             + " last polled \(lastSource)"
     }
 
+    // MARK: Retention
+
+    /// Prunes the state by the configured retention, outside the actor; run at start and then
+    /// hourly, so the database stays flat after the retention window.
+    public nonisolated func prune(now: Date = Date()) async {
+        let retention = await config.retention
+        do {
+            let r = try store.prune(
+                itemsBefore: now.addingTimeInterval(-retention.items),
+                alertsBefore: now.addingTimeInterval(-retention.alerts),
+                notificationsBefore: now.addingTimeInterval(-retention.notifications))
+            if r != PruneReport() {
+                logger.info(
+                    "pruned \(r.items) items, \(r.alerts) alerts, \(r.notifications) notifications and \(r.groups) groups past retention"
+                )
+            }
+        } catch {
+            logger.error("cannot prune \(store.location): \(error)", metadata: ["message_id": "\(MessageIDs.trouble)"])
+        }
+    }
+
     // MARK: Reload
 
     /// Re-reads the config file and every rule file; any problem refuses the whole reload and
@@ -274,6 +295,7 @@ public actor Daemon {
             version: FrenemyVersion.version, startedAt: startedAt, uptimeSeconds: now.timeIntervalSince(startedAt),
             config: config.path, rules: rules.ruleCount, entities: rules.entityCount,
             alerts: (try? store.alertCount()) ?? 0, pendingDeliveries: (try? store.pendingNotificationCount()) ?? 0,
+            databaseBytes: try? store.sizeBytes(),
             sources: sources)
     }
 

@@ -82,4 +82,8 @@ public struct SystemJournal: JournalWriter {
     public func send(_ fields: [(String, String)]) -> Bool {
         Journal.send(fields)
     }
+
+    public func containsAlert(id: String) -> Bool? {
+        Journal.contains(field: "FRENEMY_ALERT_ID", value: id)
+    }
 }

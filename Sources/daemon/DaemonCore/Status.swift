@@ -10,10 +10,13 @@ public struct DaemonStatus: Codable, Sendable {
     public var entities: Int
     public var alerts: Int
     public var pendingDeliveries: Int
+    /// Bytes the state database takes on disk (with its WAL).
+    public var databaseBytes: Int64?
     public var sources: [SourceStatus]
 
     enum CodingKeys: String, CodingKey {
         case version, config, rules, entities, alerts, sources
+        case databaseBytes = "database_bytes"
         case startedAt = "started_at"
         case uptimeSeconds = "uptime_seconds"
         case pendingDeliveries = "pending_deliveries"

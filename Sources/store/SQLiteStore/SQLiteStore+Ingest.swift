@@ -192,24 +192,42 @@ extension SQLiteStore {
 
     // MARK: Journal outbox
 
-    public func unjournaledAlerts(limit: Int) throws -> [Alert] {
-        try with {
+    public func unjournaledAlerts(limit: Int) throws -> [(alert: Alert, attempted: Bool)] {
+        let rows = try with {
             try $0.query(
-                "SELECT body FROM alerts WHERE journaled_at IS NULL ORDER BY created_at, id LIMIT ?",
-                [.int(max(0, limit))], row: SQLiteStore.decodeAlert)
+                """
+                SELECT body, journal_attempted_at IS NOT NULL FROM alerts WHERE journaled_at IS NULL
+                ORDER BY created_at, id LIMIT ?
+                """, [.int(max(0, limit))]
+            ) { r in JournalRow(alert: try SQLiteStore.decodeAlert(r), attempted: r.int(1) != 0) }
         }
+        return rows.map { ($0.alert, $0.attempted) }
+    }
+
+    public func markJournalAttempt(alertIDs: [String], at date: Date) throws {
+        try setJournalColumn("journal_attempted_at", alertIDs: alertIDs, at: date)
     }
 
     public func markJournaled(alertIDs: [String], at date: Date) throws {
+        try setJournalColumn("journaled_at", alertIDs: alertIDs, at: date)
+    }
+
+    private func setJournalColumn(_ column: String, alertIDs: [String], at date: Date) throws {
         guard !alertIDs.isEmpty else { return }
         try with { db in
             try db.transaction {
                 for id in alertIDs {
-                    try db.run("UPDATE alerts SET journaled_at = ? WHERE id = ?", [.date(date), .text(id)])
+                    // `column` is one of the two constants above, never input.
+                    try db.run("UPDATE alerts SET \(column) = ? WHERE id = ?", [.date(date), .text(id)])
                 }
             }
         }
     }
+}
+
+private struct JournalRow: Sendable {
+    var alert: Alert
+    var attempted: Bool
 }
 
 /// Notification ids: `ntf_` and the ULID shape of alert ids, so they sort by time.

@@ -46,6 +46,7 @@ public final class SQLiteStore: StateStore {
             try connection.execute("PRAGMA foreign_keys = ON")
             try connection.execute("PRAGMA synchronous = NORMAL")
             try Schema.migrate(connection)
+            try SQLiteStore.enableIncrementalVacuum(connection)
         } catch var error as StoreError {
             // "file is not a database" alone does not say which file.
             if !error.message.contains(path) { error.message = "\(path): \(error.message)" }
@@ -53,6 +54,14 @@ public final class SQLiteStore: StateStore {
         }
         self.path = path
         self.db = Mutex(connection)
+    }
+
+    /// Pruning frees pages; incremental auto-vacuum lets them go back to the file system. A
+    /// database made before this was set is converted once (VACUUM rewrites the file).
+    static func enableIncrementalVacuum(_ db: Connection) throws {
+        guard try db.scalarInt("PRAGMA auto_vacuum") != 2 else { return }
+        try db.execute("PRAGMA auto_vacuum = INCREMENTAL")
+        try db.execute("VACUUM")
     }
 
     @discardableResult
@@ -192,15 +201,34 @@ public final class SQLiteStore: StateStore {
         }
     }
 
-    /// Forgets items first seen before `date`, to bound the table on a daemon that runs for
-    /// years; returns how many. Choose a date well past any feed's memory: an item pruned and
-    /// then served again counts as new (its alerts still fire only once: those are kept).
-    @discardableResult
-    public func pruneItems(firstSeenBefore date: Date) throws -> Int {
-        try with { try $0.run("DELETE FROM items WHERE first_seen < ?", [.date(date)]) }
+    public func prune(itemsBefore: Date, alertsBefore: Date, notificationsBefore: Date) throws -> PruneReport {
+        let report = try with { db in
+            try db.transaction {
+                var r = PruneReport()
+                r.items = try db.run("DELETE FROM items WHERE first_seen < ?", [.date(itemsBefore)])
+                r.notifications = try db.run(
+                    "DELETE FROM notifications WHERE state != 'pending' AND finished_at < ?", [.date(notificationsBefore)])
+                r.alerts = try db.run(
+                    """
+                    DELETE FROM alerts WHERE created_at < ?
+                        AND id NOT IN (SELECT alert_id FROM group_alerts)
+                        AND id NOT IN (
+                            SELECT na.alert_id FROM notification_alerts na
+                            JOIN notifications n ON n.id = na.notification_id WHERE n.state = 'pending')
+                    """, [.date(alertsBefore)])
+                r.groups = try db.run(
+                    """
+                    DELETE FROM groups WHERE next_flush_at IS NULL AND COALESCE(last_flush_at, first_at) < ?
+                        AND NOT EXISTS (SELECT 1 FROM group_alerts g
+                            WHERE g.receiver = groups.receiver AND g.group_key = groups.group_key)
+                    """, [.date(notificationsBefore)])
+                return r
+            }
+        }
+        // Give freed pages back a bounded amount at a time, so one pass never stalls writers.
+        try with { try $0.execute("PRAGMA incremental_vacuum(2000)") }
+        return report
     }
-
-    // MARK: Alerts
 
     static func decodeAlert(_ r: Row) throws -> Alert {
         try JSONDecoder.frenemy.decode(Alert.self, from: Data(r.text(0).utf8))

@@ -75,6 +75,7 @@ enum Schema {
     /// (their `webhook-id`) and body, so an upgrade loses and doubles nothing.
     static let v2 = """
         ALTER TABLE alerts ADD COLUMN journaled_at INTEGER;
+        ALTER TABLE alerts ADD COLUMN journal_attempted_at INTEGER;
         UPDATE alerts SET journaled_at = created_at;
         CREATE INDEX alerts_unjournaled ON alerts (created_at) WHERE journaled_at IS NULL;
 

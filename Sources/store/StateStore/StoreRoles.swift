@@ -88,7 +88,11 @@ public protocol ReceiverStates: Sendable {
 /// Alerts whose journal entry is not yet confirmed: journaled again after a restart, so the
 /// journal holds every stored alert.
 public protocol JournalOutbox: Sendable {
-    func unjournaledAlerts(limit: Int) throws -> [Alert]
+    /// Alerts not confirmed journaled, oldest first, each with whether an attempt was begun
+    /// (then the entry may exist: check before writing it again).
+    func unjournaledAlerts(limit: Int) throws -> [(alert: Alert, attempted: Bool)]
+    /// Records that writing these alerts' entries begins now.
+    func markJournalAttempt(alertIDs: [String], at: Date) throws
     func markJournaled(alertIDs: [String], at: Date) throws
 }
 
@@ -99,4 +103,22 @@ public protocol StoreMaintenance: Sendable {
     /// Bytes the state takes on disk.
     func sizeBytes() throws -> Int64
     func schemaVersion() throws -> Int
+    /// Forgets what is older than the cutoffs, never pending notifications, the alerts they
+    /// carry or alerts still waiting in a group, and gives the freed pages back to the disk.
+    func prune(itemsBefore: Date, alertsBefore: Date, notificationsBefore: Date) throws -> PruneReport
+}
+
+/// What one pruning pass removed.
+public struct PruneReport: Sendable, Equatable {
+    public var items: Int
+    public var alerts: Int
+    public var notifications: Int
+    public var groups: Int
+
+    public init(items: Int = 0, alerts: Int = 0, notifications: Int = 0, groups: Int = 0) {
+        self.items = items
+        self.alerts = alerts
+        self.notifications = notifications
+        self.groups = groups
+    }
 }

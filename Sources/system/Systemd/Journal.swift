@@ -37,6 +37,25 @@ public enum Journal {
         }
     }
 
+    /// Whether the local journal holds an entry with `field=value`, for deciding after a crash
+    /// whether an entry that may or may not have been written must be written again. nil when
+    /// the journal cannot be opened; false also when this process may not read the entries
+    /// (then the caller writes again: at least once rather than never).
+    public static func contains(field: String, value: String) -> Bool? {
+        guard isValidFieldName(field) else { return nil }
+        var handle: OpaquePointer?
+        guard sd_journal_open(&handle, Int32(SD_JOURNAL_LOCAL_ONLY)) >= 0, let journal = handle else { return nil }
+        defer { sd_journal_close(journal) }
+        let match = Array("\(field)=\(value)".utf8)
+        let added = match.withUnsafeBytes { raw -> Int32 in
+            guard let base = raw.baseAddress else { return -1 }
+            return sd_journal_add_match(journal, base, raw.count)
+        }
+        guard added >= 0 else { return nil }
+        let next = sd_journal_next(journal)
+        return next < 0 ? nil : next > 0
+    }
+
     /// journald's rule for user fields: 1–64 of `A–Z`, `0–9`, `_`, not starting with a digit
     /// or an underscore (leading underscores are reserved for trusted fields).
     public static func isValidFieldName(_ name: String) -> Bool {
