@@ -83,10 +83,11 @@ struct StatusView: Decodable {
     var alerts: Int
     var pendingDeliveries: Int
     var databaseBytes: Int64?
+    var degraded: String?
     var sources: [Source]
 
     enum CodingKeys: String, CodingKey {
-        case version, rules, entities, alerts, sources
+        case version, rules, entities, alerts, sources, degraded
         case uptimeSeconds = "uptime_seconds"
         case pendingDeliveries = "pending_deliveries"
         case databaseBytes = "database_bytes"
@@ -99,6 +100,7 @@ struct StatusView: Decodable {
                 + (databaseBytes.map { "  database: \(ByteCountWords.short($0))" } ?? ""),
             "",
         ]
+        if let degraded { lines.insert("WARNING: \(degraded)", at: 1) }
         lines.append(Table.sources(sources))
         return lines.joined(separator: "\n")
     }

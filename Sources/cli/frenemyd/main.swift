@@ -48,18 +48,34 @@ struct Frenemyd: AsyncParsableCommand {
         LoggingSystem.bootstrap { _ in DaemonLogHandler(level: level) }
         let logger = Logger(label: "frenemyd")
 
-        let settings: DaemonConfig
-        let prepared: (pipeline: Pipeline, warnings: [String])
+        var loadedSettings: DaemonConfig
+        var loadedPipeline: (pipeline: Pipeline, warnings: [String])
+        var refusedBecause: String?
         do {
-            settings = try ConfigLoader.load(path: config)
-            prepared = try Daemon.prepare(settings)
-        } catch let error as ConfigError {
-            StandardErrorWriter().write(line: "frenemyd: \(error)")
-            throw ExitCode(1)
-        } catch let error as ReloadError {
-            StandardErrorWriter().write(line: "frenemyd: configuration refused:\n\(error)")
-            throw ExitCode(1)
+            loadedSettings = try ConfigLoader.load(path: config)
+            loadedPipeline = try Daemon.prepare(loadedSettings)
+        } catch {
+            let why: String
+            switch error {
+            case let error as ConfigError: why = error.description
+            case let error as ReloadError: why = "configuration refused:\n\(error)"
+            default: why = "\(error)"
+            }
+            StandardErrorWriter().write(line: "frenemyd: \(why)")
+            // A start (not a check) with broken files runs on the last accepted ones, loudly.
+            let path = ConfigLoader.absolutePath(config, relativeTo: FileManager.default.currentDirectoryPath)
+            guard !checkConfig,
+                let saved = LastGood(stateDir: LastGood.stateDir(forConfigAt: path)).load(configPath: path),
+                let fallback = try? Daemon.prepare(saved.config)
+            else { throw ExitCode(1) }
+            loadedSettings = saved.config
+            loadedPipeline = fallback
+            refusedBecause =
+                "the files on disk were refused; running on the last good configuration, accepted at \(RFC3339.string(from: saved.savedAt)): \(why)"
+            logger.critical("\(refusedBecause ?? "")", metadata: ["message_id": "\(MessageIDs.trouble)"])
         }
+        let settings = loadedSettings
+        let prepared = loadedPipeline
         let rules = prepared.pipeline.rules
         for warning in prepared.warnings { logger.warning("\(warning)") }
         if checkConfig {
@@ -95,6 +111,16 @@ struct Frenemyd: AsyncParsableCommand {
             config: settings, pipeline: prepared.pipeline, store: store, transport: http, journal: SystemJournal(),
             logger: logger)
         daemon.replayJournal()
+        if let refusedBecause {
+            await daemon.runningOnLastGood(refusedBecause)
+            await daemon.raise(
+                AlertBuilder.trouble(
+                    .configRefused, source: "frenemy", key: "\(Int(Date().timeIntervalSince1970))",
+                    message: "frenemyd started on its last good configuration: \(refusedBecause)",
+                    pipeline: prepared.pipeline))
+        } else if !once {
+            await daemon.saveLastGood()
+        }
         let delivery = DeliveryService(
             store: store,
             context: DeliveryContext(

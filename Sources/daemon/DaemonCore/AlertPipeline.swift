@@ -1,16 +1,16 @@
 import AlertJournal
 import Dispatcher
 import FeedParser
-import Foundation
+public import Foundation
 import FrenemyModel
 import Logging
 import RuleEngine
-import StateStore
+public import StateStore
 
 /// Item → matches → alerts with their labels and the groups they join. Pure: the store
 /// commits what this builds in one transaction with the item (see `Ingestion`), so an item is
 /// never marked seen without its alerts.
-enum AlertBuilder {
+public enum AlertBuilder {
     /// The alerts `item` raises, each with its routing destinations.
     static func alerts(for item: FeedItem, source: String, pipeline: Pipeline, now: Date = Date()) -> [IngestAlert] {
         let input = MatchInput(
@@ -30,12 +30,13 @@ enum AlertBuilder {
     }
 
     /// Kinds of alert the daemon raises about itself.
-    enum Trouble: String {
+    public enum Trouble: String, Sendable {
         case failing = "frenemy.source-failing"
         case silent = "frenemy.source-silent"
         case recovered = "frenemy.source-recovered"
         case stopped = "frenemy.source-stopped"
         case deliveryGivenUp = "frenemy.delivery-given-up"
+        case configRefused = "frenemy.config-refused"
 
         var title: String {
             switch self {
@@ -44,6 +45,7 @@ enum AlertBuilder {
             case .recovered: "A news source is healthy again"
             case .stopped: "A news source was removed by its publisher"
             case .deliveryGivenUp: "A receiver refuses frenemy's notifications"
+            case .configRefused: "frenemy runs on its last good configuration"
             }
         }
         var severity: Severity { self == .recovered ? .info : .high }
@@ -51,7 +53,7 @@ enum AlertBuilder {
 
     /// A trouble alert (once per episode, by `key`), routed like any alert except to
     /// `excluding` (the receiver it is about, which would not take it anyway).
-    static func trouble(
+    public static func trouble(
         _ kind: Trouble, source: String, key: String, message: String, pipeline: Pipeline,
         excluding: String? = nil, now: Date = Date()
     ) -> IngestAlert {
@@ -183,10 +185,26 @@ struct LoadedRules: Sendable {
         } catch {
             throw Failure(problems: error.diagnostics.map(\.description))
         }
+        let empty = rules.files.filter(LoadedRules.holdsNothing)
+        if !empty.isEmpty {
+            throw Failure(
+                problems: empty.map {
+                    "\($0):1:1: error: the file holds no entities and no rules; an empty or cut-off file would silently drop what it held (delete the file to remove its rules)"
+                })
+        }
         let report = rules.runTests()
         if !report.ok {
             throw Failure(problems: report.failures.map { "rule test failed: \($0)" })
         }
         return LoadedRules(rules: rules, warnings: rules.warnings.map(\.description))
+    }
+
+    /// Only blank lines, comments or a document marker.
+    static func holdsNothing(_ path: String) -> Bool {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return false }
+        return text.split(whereSeparator: \.isNewline).allSatisfy { line in
+            let t = line.trimmingCharacters(in: .whitespaces)
+            return t.isEmpty || t.hasPrefix("#") || t == "---" || t == "..."
+        }
     }
 }

@@ -261,6 +261,8 @@ public actor Daemon {
         }
         let receiversChanged = kept.notify != config.notify
         config = kept
+        saveLastGood()
+        degraded = nil
         pipeline = newPipeline
         pollContext = Self.context(kept, loaded.rules)
         if receiversChanged { onReceivers?() }
@@ -269,6 +271,23 @@ public actor Daemon {
         logger.info("reloaded: \(summary.rules) rules, \(summary.entities) entities, \(summary.sources) sources")
         for warning in warnings { logger.warning("\(warning)") }
         return summary
+    }
+
+    /// Why the daemon runs on its last good configuration, when it does (shown in status).
+    private var degraded: String?
+
+    /// Marks the running configuration as the saved last good one instead of the files on disk.
+    public func runningOnLastGood(_ reason: String) {
+        degraded = reason
+    }
+
+    /// Keeps the accepted configuration and rule files for a start with broken files on disk.
+    public func saveLastGood() {
+        do {
+            try LastGood(stateDir: config.stateDir).save(config: config, ruleFiles: pipeline.rules.files)
+        } catch {
+            logger.warning("cannot keep the accepted configuration in \(config.stateDir)/last-good: \(error)")
+        }
     }
 
     private func refuse(_ problems: [String]) -> ReloadError {
@@ -295,7 +314,7 @@ public actor Daemon {
             version: FrenemyVersion.version, startedAt: startedAt, uptimeSeconds: now.timeIntervalSince(startedAt),
             config: config.path, rules: rules.ruleCount, entities: rules.entityCount,
             alerts: (try? store.alertCount()) ?? 0, pendingDeliveries: (try? store.pendingNotificationCount()) ?? 0,
-            databaseBytes: try? store.sizeBytes(),
+            databaseBytes: try? store.sizeBytes(), degraded: degraded,
             sources: sources)
     }
 

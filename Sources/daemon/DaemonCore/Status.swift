@@ -12,10 +12,13 @@ public struct DaemonStatus: Codable, Sendable {
     public var pendingDeliveries: Int
     /// Bytes the state database takes on disk (with its WAL).
     public var databaseBytes: Int64?
+    /// Set when the daemon runs on its last good configuration because the files on disk were
+    /// refused at start: why, and since when that configuration was saved.
+    public var degraded: String?
     public var sources: [SourceStatus]
 
     enum CodingKeys: String, CodingKey {
-        case version, config, rules, entities, alerts, sources
+        case version, config, rules, entities, alerts, sources, degraded
         case databaseBytes = "database_bytes"
         case startedAt = "started_at"
         case uptimeSeconds = "uptime_seconds"
