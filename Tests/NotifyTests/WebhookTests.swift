@@ -147,3 +147,13 @@ final class RegistryTests: XCTestCase {
         }
     }
 }
+
+final class UserinfoTests: XCTestCase {
+    func testCredentialsInAnyURLOfAnyTextAreCut() {
+        XCTAssertEqual(
+            Userinfo.redacted("fetch https://bob:pa55@feeds.example.com/rss failed; proxy http://u:p@10.0.0.1:3128"),
+            "fetch https://…@feeds.example.com/rss failed; proxy http://…@10.0.0.1:3128")
+        XCTAssertEqual(Userinfo.redacted("mail ops@example.com about https://example.com/a@b"), "mail ops@example.com about https://example.com/a@b")
+        XCTAssertEqual(Userinfo.redacted("smtp://user%40x:p%3Aw@mail:587"), "smtp://…@mail:587")
+    }
+}

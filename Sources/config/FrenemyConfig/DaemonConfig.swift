@@ -1,4 +1,5 @@
 public import Foundation
+import FrenemyModel
 public import SourceAdapters
 
 /// Everything `frenemyd` reads from `frenemy.yaml`, as plain values: a reload builds a new one
@@ -147,6 +148,7 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         let place = line > 0 ? "\(file):\(line):\(column)" : file
-        return key.isEmpty ? "\(place): error: \(message)" : "\(place): error: \(key): \(message)"
+        let text = Userinfo.redacted(message)
+        return key.isEmpty ? "\(place): error: \(text)" : "\(place): error: \(key): \(text)"
     }
 }

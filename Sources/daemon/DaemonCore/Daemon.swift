@@ -290,7 +290,8 @@ public actor Daemon {
         }
     }
 
-    private func refuse(_ problems: [String]) -> ReloadError {
+    private func refuse(_ raw: [String]) -> ReloadError {
+        let problems = raw.map(Userinfo.redacted)
         logger.error(
             "reload refused, the previous configuration keeps running:\n\(problems.joined(separator: "\n"))",
             metadata: ["message_id": "\(MessageIDs.trouble)"])
@@ -303,7 +304,7 @@ public actor Daemon {
         let sources = config.sources.map { source -> SourceStatus in
             let state = sourceState(source.name)
             return SourceStatus(
-                name: source.name, url: Redaction.url(state?.url ?? source.url), interval: source.interval,
+                name: source.name, url: Userinfo.redacted(state?.url ?? source.url), interval: source.interval,
                 lastPoll: state?.lastPollAt, lastSuccess: state?.lastSuccessAt,
                 lastResult: state?.lastResult?.rawValue ?? "pending", error: state?.lastError,
                 consecutiveFailures: state?.consecutiveFailures ?? 0, nextPoll: nextPoll[source.name],

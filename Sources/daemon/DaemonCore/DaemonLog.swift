@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 public import AlertJournal
+import FrenemyModel
 import Systemd
 
 /// The daemon's own log: structured journal entries when a journal is there (so
@@ -24,7 +25,7 @@ public struct DaemonLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         let level = event.level
-        let message = event.message
+        let message = Logger.Message(stringLiteral: Userinfo.redacted(event.message.description))
         let all = metadata.merging(event.metadata ?? [:]) { _, new in new }
         if output.journal {
             var fields: [(String, String)] = [

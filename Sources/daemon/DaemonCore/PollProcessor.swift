@@ -81,7 +81,7 @@ struct PollProcessor: Sendable {
                     "source \(source.name) failed: \(reason); retrying with backoff",
                     metadata: [
                         "message_id": "\(MessageIDs.trouble)", "source": "\(source.name)",
-                        "url": "\(Redaction.url(state.url))",
+                        "url": "\(Userinfo.redacted(state.url))",
                     ])
             }
         case .gone(let reason):
@@ -101,12 +101,12 @@ struct PollProcessor: Sendable {
                 "source \(source.name) stopped: \(reason); fix or remove it in the config and reload",
                 metadata: [
                     "message_id": "\(MessageIDs.trouble)", "source": "\(source.name)",
-                    "url": "\(Redaction.url(state.url))",
+                    "url": "\(Userinfo.redacted(state.url))",
                 ])
         }
         if let moved = outcome.movedTo, moved != state.url {
             logger.notice(
-                "source \(source.name) moved permanently from \(Redaction.url(state.url)) to \(Redaction.url(moved)); polling the new address",
+                "source \(source.name) moved permanently from \(Userinfo.redacted(state.url)) to \(Userinfo.redacted(moved)); polling the new address",
                 metadata: ["source": "\(source.name)"])
             state.url = moved
         }
@@ -205,16 +205,5 @@ struct PollProcessor: Sendable {
                 logger.error("source \(source): cannot move \(file.url.path) aside: \(error)")
             }
         }
-    }
-}
-
-/// Hides credentials in URLs before they reach a log line or an API answer: userinfo
-/// (`user:password@`) is dropped, and a query that may hold a key is kept only as "…".
-public enum Redaction {
-    public static func url(_ text: String) -> String {
-        guard var c = URLComponents(string: text), c.user != nil || c.password != nil else { return text }
-        c.user = nil
-        c.password = nil
-        return c.string ?? text
     }
 }
