@@ -30,7 +30,7 @@ final class DiscordNotifierTests: XCTestCase {
         let fields = try XCTUnwrap(e["fields"] as? [[String: Any]])
         XCTAssertEqual(fields.map { $0["name"] as? String }, ["Competitor", "Vendor", "Outlet", "Published"])
         XCTAssertEqual(fields.last?["value"] as? String, "<t:1749700000:f>")
-        XCTAssertTrue((e["description"] as? String)?.contains("**Why:** matched 'Scale AI' \\(vendor\\)") ?? false)
+        XCTAssertTrue((e["description"] as? String)?.contains("**Why:** matched 'Scale AI' (vendor)") ?? false)
         XCTAssertEqual(e["timestamp"] as? String, "2025-06-12T03:46:40Z")
     }
 

@@ -9,6 +9,13 @@ extension MessageFacts {
         Truncate.characters(why.split(whereSeparator: \.isWhitespace).joined(separator: " "), limit)
     }
 
+    /// The rule's message, or "" when it only restates the headline (rules often render
+    /// "<vendor> and <competitor>: <headline>", which the parties and headline already say).
+    public var freshSummary: String {
+        guard let lead, !lead.headline.isEmpty, summary.contains(lead.headline) else { return summary }
+        return ""
+    }
+
     /// "techcrunch · 2026-12-03 14:05 UTC": where and when a report appeared.
     public static func byline(_ report: Report) -> String {
         report.published.map { "\(report.outlet) · \(humanTime($0))" } ?? report.outlet
@@ -43,7 +50,8 @@ extension Truncate {
         _ text: String, _ limit: Int, length: (String) -> Int = { $0.count }, escape: (Character) -> String
     ) -> String {
         guard limit > 0 else { return "" }
-        let pieces = text.map(escape)
+        // No character escapes to nothing, so at most `limit` + 1 of them can matter.
+        let pieces = text.prefix(limit == .max ? text.count : limit + 1).map(escape)
         let total = pieces.reduce(0) { $0 + length($1) }
         if total <= limit { return pieces.joined() }
         let budget = limit - length("…")

@@ -52,6 +52,9 @@ public struct DiscordNotifier: HTTPNotifier {
         public static let embedTotal = 6000
     }
 
+    /// Parties shown as fields; more are counted in one "Others" field.
+    static let partiesShown = 12
+
     public var url: URLComponents
     var username: String?
     var avatarURL: String?
@@ -119,12 +122,17 @@ public struct DiscordNotifier: HTTPNotifier {
         let heading = "\(facts.isUpdate ? "Update: " : "")\(facts.title)"
         let content = "\(facts.emoji) **\(Self.escape(heading, Limit.content - 10))**"
 
-        var fields = facts.parties.prefix(Limit.fields - 2).map {
+        // Parties, outlet and time as inline fields, kept short so the description keeps most
+        // of the 6,000 the whole embed may hold.
+        var fields = facts.parties.prefix(Self.partiesShown).map {
             Field(
-                name: Self.escape(MessageFacts.roleLabel($0.role), Limit.fieldName),
-                value: Self.escape($0.name, Limit.fieldValue), inline: true)
+                name: Self.escape(MessageFacts.roleLabel($0.role), 50), value: Self.escape($0.name, 100), inline: true)
         }
-        fields.append(Field(name: "Outlet", value: Self.escape(lead.outlet, Limit.fieldValue), inline: true))
+        if facts.parties.count > Self.partiesShown {
+            fields.append(
+                Field(name: "Others", value: "… and \(facts.parties.count - Self.partiesShown) more", inline: true))
+        }
+        fields.append(Field(name: "Outlet", value: Self.escape(lead.outlet, 100), inline: true))
         if let published = lead.published {
             // Discord's timestamp markup shows the time in each reader's own zone.
             let seconds = Int(published.timeIntervalSince1970.rounded(.down))
@@ -132,7 +140,7 @@ public struct DiscordNotifier: HTTPNotifier {
         }
 
         var intro: [String] = []
-        if !facts.summary.isEmpty { intro.append(Self.escape(facts.summary, 1000)) }
+        if !facts.freshSummary.isEmpty { intro.append(Self.escape(facts.freshSummary, 1000)) }
         let why = facts.shortWhy(500)
         if !why.isEmpty { intro.append("**Why:** " + Self.escape(why)) }
         let lines =
@@ -208,7 +216,7 @@ public struct DiscordNotifier: HTTPNotifier {
     }
 
     static func escapeCharacter(_ c: Character) -> String {
-        "\\*_~`|<>#[]()-".contains(c) ? "\\\(c)" : (c.isNewline ? " " : String(c))
+        "\\*_~`|<>#[]".contains(c) ? "\\\(c)" : (c.isNewline ? " " : String(c))
     }
 
     /// `[headline](url)`, or the escaped headline alone without an http(s) link.

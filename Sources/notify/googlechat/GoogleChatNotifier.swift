@@ -108,8 +108,8 @@ public struct GoogleChatNotifier: HTTPNotifier {
                     topLabel: Self.escape(MessageFacts.byline(lead), 200), text: "<b>\(Self.link(lead, limit: 500))</b>"
                 ))
         ]
-        if !facts.summary.isEmpty {
-            top.append(Widget(textParagraph: TextParagraph(text: Self.escape(facts.summary, 1500))))
+        if !facts.freshSummary.isEmpty {
+            top.append(Widget(textParagraph: TextParagraph(text: Self.escape(facts.freshSummary, 1500))))
         }
         sections.append(Section(widgets: top))
         if !facts.parties.isEmpty {

@@ -97,7 +97,7 @@ public struct MattermostNotifier: HTTPNotifier {
         let heading = "#### \(facts.emoji) \(facts.isUpdate ? "Update: " : "")\(Self.escape(facts.title, 1000))"
 
         var parts: [String] = []
-        if !facts.summary.isEmpty { parts.append(Self.escape(facts.summary, 1500)) }
+        if !facts.freshSummary.isEmpty { parts.append(Self.escape(facts.freshSummary, 1500)) }
         parts.append("_\(Self.escape(MessageFacts.byline(lead), 300))_")
         let why = facts.shortWhy(500)
         if !why.isEmpty { parts.append("**Why:** " + Self.escape(why)) }
@@ -145,7 +145,7 @@ public struct MattermostNotifier: HTTPNotifier {
     }
 
     static func escapeCharacter(_ c: Character) -> String {
-        "\\`*_{}[]()<>&#+!|~".contains(c) ? "\\\(c)" : (c.isNewline ? " " : String(c))
+        "\\`*_{}[]<>&#|~".contains(c) ? "\\\(c)" : (c.isNewline ? " " : String(c))
     }
 
     /// `[headline](url)`, or the escaped headline alone without an http(s) link.

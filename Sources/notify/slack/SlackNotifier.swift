@@ -72,7 +72,7 @@ public struct SlackNotifier: HTTPNotifier {
         if let lead = facts.lead {
             // Each part bounded so the section stays under 3,000 even with a 1,500-char link.
             var text = "*\(Self.link(lead, limit: 400))*"
-            if !facts.summary.isEmpty { text += "\n" + Self.escape(facts.summary, 800) }
+            if !facts.freshSummary.isEmpty { text += "\n" + Self.escape(facts.freshSummary, 800) }
             text += "\n_\(Self.escape(MessageFacts.byline(lead), 200))_"
             let fields = facts.parties.prefix(Limit.fields).map {
                 Text.mrkdwn("*\(Self.escape(MessageFacts.roleLabel($0.role), 100))*\n\(Self.escape($0.name, 1000))")

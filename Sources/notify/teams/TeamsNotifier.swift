@@ -132,7 +132,7 @@ public struct TeamsNotifier: HTTPNotifier {
             .text(Self.escape(heading, 400), weight: "Bolder", size: "Medium", color: Self.color(facts.severity)))
         body.append(.text(Self.link(lead, limit: 500), weight: "Bolder"))
         body.append(.text(Self.escape(MessageFacts.byline(lead), 300), subtle: true, spacing: "None"))
-        if !facts.summary.isEmpty { body.append(.text(Self.escape(facts.summary, 1500))) }
+        if !facts.freshSummary.isEmpty { body.append(.text(Self.escape(facts.freshSummary, 1500))) }
         var facts2 = facts.parties.map {
             Element.Fact(title: Self.escape(MessageFacts.roleLabel($0.role), 100), value: Self.escape($0.name, 500))
         }
