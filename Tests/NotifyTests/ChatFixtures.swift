@@ -5,12 +5,6 @@ import HTTPClient
 import Notify
 import XCTest
 
-/// frenemy's notification, not Foundation's: both modules are imported here.
-typealias Notification = Notify.Notification
-// WebhookTests.swift uses these without importing HTTPClient; visible module-wide from here.
-typealias HTTPResponse = HTTPClient.HTTPResponse
-typealias HTTPHeaders = HTTPClient.HTTPHeaders
-
 /// Shared by the chat integrations' tests: a receiver built through the registry, bodies as
 /// JSON, the worst notification we can think of, and one scripted attempt.
 enum Chat {
@@ -27,7 +21,7 @@ enum Chat {
 
     /// `count` reports of one deal, each with a huge, hostile headline, plus an absurd rule
     /// title, summary and 30 parties: every limit a service has is hit at once.
-    static func monster(reports count: Int = 100, sequence: Int = 1) -> Notification {
+    static func monster(reports count: Int = 100, sequence: Int = 1) -> AlertNotification {
         let long = String(repeating: hostile + " ", count: 200)
         let parties = (0..<30).map {
             RoleBinding(
@@ -53,7 +47,7 @@ enum Chat {
 
     /// One delivery attempt of `notifier` answered by `transport`.
     static func attempt(
-        _ notifier: any Notifier, _ transport: ScriptedTransport, notification: Notification = sampleNotification()
+        _ notifier: any Notifier, _ transport: ScriptedTransport, notification: AlertNotification = sampleNotification()
     ) async throws -> (DeliveryOutcome, HTTPRequest) {
         let message = try notifier.render(notification)
         let outcome = await notifier.deliver(

@@ -1,5 +1,6 @@
 import Foundation
 import FrenemyConfig
+import FrenemyModel
 import Notify
 import XCTest
 
@@ -22,7 +23,7 @@ final class ChatGoldenTests: XCTestCase {
     ]
 
     func testRenderedBodiesMatchTheValidatedFixtures() throws {
-        let cases: [(String, Notification)] = [
+        let cases: [(String, AlertNotification)] = [
             ("single", sampleNotification()),
             ("update", sampleNotification(alerts: [sampleAlert, secondAlert], sequence: 2)),
             ("limits", Chat.monster()),

@@ -8,7 +8,7 @@ import XCTest
 final class DiscordNotifierTests: XCTestCase {
     let url = "https://discord.com/api/webhooks/123456/tokensecretXYZ"
 
-    func render(_ n: Notification) throws -> (body: [String: Any], message: OutgoingMessage) {
+    func render(_ n: AlertNotification) throws -> (body: [String: Any], message: OutgoingMessage) {
         let message = try Chat.make("discord", ["url": url]).render(n)
         return (try Chat.object(message), message)
     }

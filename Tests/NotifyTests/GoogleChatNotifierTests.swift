@@ -8,7 +8,7 @@ import XCTest
 final class GoogleChatNotifierTests: XCTestCase {
     let url = "https://chat.googleapis.com/v1/spaces/AAAA/messages?key=KEYSECRET&token=TOKENSECRET"
 
-    func render(_ n: Notification) throws -> (body: [String: Any], card: [String: Any], message: OutgoingMessage) {
+    func render(_ n: AlertNotification) throws -> (body: [String: Any], card: [String: Any], message: OutgoingMessage) {
         let message = try Chat.make("googlechat", ["url": url]).render(n)
         let body = try Chat.object(message)
         let card = try XCTUnwrap((body["cardsV2"] as? [[String: Any]])?.first)

@@ -8,7 +8,7 @@ import XCTest
 final class MattermostNotifierTests: XCTestCase {
     let url = "https://chat.example.com/hooks/xoxsecrethookid"
 
-    func render(_ n: Notification, _ keys: [String: String] = [:]) throws -> [String: Any] {
+    func render(_ n: AlertNotification, _ keys: [String: String] = [:]) throws -> [String: Any] {
         try Chat.object(try Chat.make("mattermost", keys.merging(["url": url]) { $1 }).render(n))
     }
 

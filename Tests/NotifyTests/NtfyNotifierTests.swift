@@ -25,7 +25,7 @@ final class NtfyNotifierTests: XCTestCase {
         XCTAssertTrue(outcome.isDelivered)
         XCTAssertEqual(request.url, "https://ntfy.example.com/base/")
         XCTAssertNil(request.headers["Authorization"])
-        XCTAssertEqual(n.target, "https://ntfy.example.com/base")
+        XCTAssertEqual(n.target, "https://ntfy.example.com/…")
     }
 
     func testPriorityBySeverityAndUpdateAndReports() throws {

@@ -8,7 +8,7 @@ import XCTest
 final class SlackNotifierTests: XCTestCase {
     let url = "https://hooks.slack.com/services/T000/B000/XXXXSECRET"
 
-    func blocks(_ n: Notification) throws -> (text: String, blocks: [[String: Any]]) {
+    func blocks(_ n: AlertNotification) throws -> (text: String, blocks: [[String: Any]]) {
         let object = try Chat.object(try Chat.make("slack", ["url": url]).render(n))
         return (try XCTUnwrap(object["text"] as? String), try XCTUnwrap(object["blocks"] as? [[String: Any]]))
     }

@@ -9,7 +9,7 @@ final class TeamsNotifierTests: XCTestCase {
     let url =
         "https://prod-00.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?api-version=2016-06-01&sig=SECRETSIG"
 
-    func card(_ n: Notification) throws -> (envelope: [String: Any], card: [String: Any], bytes: Int) {
+    func card(_ n: AlertNotification) throws -> (envelope: [String: Any], card: [String: Any], bytes: Int) {
         let message = try Chat.make("teams", ["url": url]).render(n)
         let envelope = try Chat.object(message)
         let attachment = try XCTUnwrap((envelope["attachments"] as? [[String: Any]])?.first)

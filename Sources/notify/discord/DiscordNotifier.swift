@@ -1,6 +1,6 @@
 public import Foundation
 import FrenemyConfig
-import FrenemyModel
+public import FrenemyModel
 public import HTTPClient
 
 /// `type: discord`: a Discord channel webhook (`https://discord.com/api/webhooks/<id>/<token>`),
@@ -114,7 +114,7 @@ public struct DiscordNotifier: HTTPNotifier {
         }
     }
 
-    public func render(_ notification: Notification) throws(RenderError) -> OutgoingMessage {
+    public func render(_ notification: AlertNotification) throws(RenderError) -> OutgoingMessage {
         let facts = MessageFacts(notification)
         guard !notification.alerts.isEmpty, let lead = facts.lead else {
             throw RenderError("a notification without alerts")

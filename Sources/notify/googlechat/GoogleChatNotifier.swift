@@ -1,6 +1,6 @@
 public import Foundation
 import FrenemyConfig
-import FrenemyModel
+public import FrenemyModel
 
 /// `type: googlechat`: a Google Chat space's incoming webhook
 /// (`https://chat.googleapis.com/v1/spaces/<space>/messages?key=…&token=…`; the key and token
@@ -76,7 +76,7 @@ public struct GoogleChatNotifier: HTTPNotifier {
         var cardsV2: [CardWithID]
     }
 
-    public func render(_ notification: Notification) throws(RenderError) -> OutgoingMessage {
+    public func render(_ notification: AlertNotification) throws(RenderError) -> OutgoingMessage {
         let facts = MessageFacts(notification)
         guard !notification.alerts.isEmpty, let lead = facts.lead else {
             throw RenderError("a notification without alerts")

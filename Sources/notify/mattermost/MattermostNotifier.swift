@@ -1,6 +1,6 @@
 public import Foundation
 import FrenemyConfig
-import FrenemyModel
+public import FrenemyModel
 
 /// `type: mattermost`: a Mattermost incoming webhook (`https://chat.example.com/hooks/…`),
 /// with the Slack-compatible message attachment Mattermost renders as a coloured card:
@@ -89,7 +89,7 @@ public struct MattermostNotifier: HTTPNotifier {
         }
     }
 
-    public func render(_ notification: Notification) throws(RenderError) -> OutgoingMessage {
+    public func render(_ notification: AlertNotification) throws(RenderError) -> OutgoingMessage {
         guard !notification.alerts.isEmpty, let lead = MessageFacts(notification).lead else {
             throw RenderError("a notification without alerts")
         }

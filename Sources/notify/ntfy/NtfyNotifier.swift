@@ -110,7 +110,7 @@ public struct NtfyNotifier: HTTPNotifier {
         }
     }
 
-    public func render(_ notification: Notification) throws(RenderError) -> OutgoingMessage {
+    public func render(_ notification: AlertNotification) throws(RenderError) -> OutgoingMessage {
         let facts = MessageFacts(notification)
         guard !notification.alerts.isEmpty, let lead = facts.lead else {
             throw RenderError("a notification without alerts")

@@ -1,6 +1,6 @@
 public import Foundation
 import FrenemyConfig
-import FrenemyModel
+public import FrenemyModel
 
 /// `type: slack`: a Slack incoming webhook (`https://hooks.slack.com/services/…`). Block Kit
 /// blocks carry the message, and `text` is the fallback Slack shows in notifications:
@@ -62,7 +62,7 @@ public struct SlackNotifier: HTTPNotifier {
         var blocks: [Block]
     }
 
-    public func render(_ notification: Notification) throws(RenderError) -> OutgoingMessage {
+    public func render(_ notification: AlertNotification) throws(RenderError) -> OutgoingMessage {
         guard !notification.alerts.isEmpty else { throw RenderError("a notification without alerts") }
         let facts = MessageFacts(notification)
         var blocks: [Block] = []

@@ -1,6 +1,6 @@
 public import Foundation
 import FrenemyConfig
-import FrenemyModel
+public import FrenemyModel
 
 /// `type: teams`: a Microsoft Teams channel or chat reached through a Workflows (Power
 /// Automate) webhook, the replacement of the retired Office 365 connectors. The body is the
@@ -106,7 +106,7 @@ public struct TeamsNotifier: HTTPNotifier {
         var attachments: [Attachment]
     }
 
-    public func render(_ notification: Notification) throws(RenderError) -> OutgoingMessage {
+    public func render(_ notification: AlertNotification) throws(RenderError) -> OutgoingMessage {
         let facts = MessageFacts(notification)
         guard !notification.alerts.isEmpty, let lead = facts.lead else {
             throw RenderError("a notification without alerts")
