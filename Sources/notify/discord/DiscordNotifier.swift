@@ -17,6 +17,7 @@ public import HTTPClient
 /// ellipsis and listing fewer reports. A 429 carries `retry_after` (seconds, a float) in its
 /// JSON body and `X-RateLimit-Reset-After`: the next attempt waits that long.
 public struct DiscordNotifier: HTTPNotifier {
+    /// `url`, optional `username`, `avatar_url`; one every 2 s (Discord: 30 a minute per webhook).
     public static let factory = NotifierFactory(
         type: "discord", limits: DeliveryLimits(perSecond: 0.5, concurrency: 1)
     ) { (config, shared) throws(ConfigError) in
@@ -55,10 +56,12 @@ public struct DiscordNotifier: HTTPNotifier {
     /// Parties shown as fields; more are counted in one "Others" field.
     static let partiesShown = 12
 
+    /// The webhook URL: itself a credential, so only `target` (redacted) is ever shown.
     public var url: URLComponents
     var username: String?
     var avatarURL: String?
 
+    /// For tests and tools that build one without a config entry.
     public init(url: URLComponents, username: String? = nil, avatarURL: String? = nil) {
         self.url = url
         self.username = username

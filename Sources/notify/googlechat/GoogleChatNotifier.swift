@@ -12,6 +12,7 @@ public import FrenemyModel
 /// `messageReplyOption=REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD` are added to the URL at send time.
 /// Card text is Google Chat's HTML subset, so feed text has `<`, `>` and `&` escaped.
 public struct GoogleChatNotifier: HTTPNotifier {
+    /// `url` only (with its `key` and `token`); one a second (Google Chat's limit per space).
     public static let factory = NotifierFactory(
         type: "googlechat", limits: DeliveryLimits(perSecond: 1, concurrency: 1)
     ) { (config, shared) throws(ConfigError) in
@@ -29,8 +30,10 @@ public struct GoogleChatNotifier: HTTPNotifier {
         public static let headerTitle = 200
     }
 
+    /// The webhook URL: itself a credential, so only `target` (redacted) is ever shown.
     public var url: URLComponents
 
+    /// For tests and tools that build one without a config entry.
     public init(url: URLComponents) {
         self.url = url
     }

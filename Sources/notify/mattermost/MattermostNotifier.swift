@@ -14,6 +14,7 @@ public import FrenemyModel
 /// Mattermost admin must allow overrides for the first two). Mattermost renders Markdown, so
 /// text from the feed is backslash-escaped; answers follow the shared HTTP reading.
 public struct MattermostNotifier: HTTPNotifier {
+    /// `url`, optional `username`, `icon_url`, `channel`; 2 a second, 2 at once.
     public static let factory = NotifierFactory(
         type: "mattermost", limits: DeliveryLimits(perSecond: 2, concurrency: 2)
     ) { (config, shared) throws(ConfigError) in
@@ -43,11 +44,13 @@ public struct MattermostNotifier: HTTPNotifier {
         public static let fieldValue = 1000
     }
 
+    /// The webhook URL: itself a credential, so only `target` (redacted) is ever shown.
     public var url: URLComponents
     var username: String?
     var iconURL: String?
     var channel: String?
 
+    /// For tests and tools that build one without a config entry.
     public init(url: URLComponents, username: String? = nil, iconURL: String? = nil, channel: String? = nil) {
         self.url = url
         self.username = username
@@ -90,10 +93,10 @@ public struct MattermostNotifier: HTTPNotifier {
     }
 
     public func render(_ notification: AlertNotification) throws(RenderError) -> OutgoingMessage {
-        guard !notification.alerts.isEmpty, let lead = MessageFacts(notification).lead else {
+        let facts = MessageFacts(notification)
+        guard !notification.alerts.isEmpty, let lead = facts.lead else {
             throw RenderError("a notification without alerts")
         }
-        let facts = MessageFacts(notification)
         let heading = "#### \(facts.emoji) \(facts.isUpdate ? "Update: " : "")\(Self.escape(facts.title, 1000))"
 
         var parts: [String] = []

@@ -14,6 +14,7 @@ public import FrenemyModel
 /// (Basic) authenticate; both are added at send time, never stored with the message. ntfy
 /// turns a message over 4,096 bytes into an attachment, so the message is cut below that.
 public struct NtfyNotifier: HTTPNotifier {
+    /// `url` (the topic URL), optional `token` or `username` + `password`; one a second.
     public static let factory = NotifierFactory(
         type: "ntfy", limits: DeliveryLimits(perSecond: 1, concurrency: 1)
     ) { (config, shared) throws(ConfigError) in
@@ -61,6 +62,7 @@ public struct NtfyNotifier: HTTPNotifier {
 
     /// The server root (`https://ntfy.sh/`), where JSON messages are published.
     public var url: URLComponents
+    /// The topic, published to in the JSON body; shown nowhere else (it is often the secret).
     public var topic: String
     var auth: Auth?
 

@@ -15,6 +15,7 @@ public import FrenemyModel
 /// `channel_not_found`, `channel_is_archived` are permanent, 429 waits for `Retry-After`
 /// (the shared reading of HTTP answers, whose reason quotes Slack's words).
 public struct SlackNotifier: HTTPNotifier {
+    /// `url` only; one message a second, one at a time: Slack's pace for one webhook.
     public static let factory = NotifierFactory(
         type: "slack", limits: DeliveryLimits(perSecond: 1, concurrency: 1)
     ) { (config, shared) throws(ConfigError) in
@@ -35,8 +36,10 @@ public struct SlackNotifier: HTTPNotifier {
         public static let fallbackText = 3000
     }
 
+    /// The webhook URL: itself a credential, so only `target` (redacted) is ever shown.
     public var url: URLComponents
 
+    /// For tests and tools that build one without a config entry.
     public init(url: URLComponents) {
         self.url = url
     }

@@ -14,6 +14,7 @@ public import FrenemyModel
 /// Action.OpenUrl button. Workflows answers 202 Accepted. Teams drops messages over 28 KB, so
 /// fewer reports are listed until the body fits.
 public struct TeamsNotifier: HTTPNotifier {
+    /// `url` only (the Workflows trigger URL with its `sig`); one a second.
     public static let factory = NotifierFactory(
         type: "teams", limits: DeliveryLimits(perSecond: 1, concurrency: 1)
     ) { (config, shared) throws(ConfigError) in
@@ -32,8 +33,10 @@ public struct TeamsNotifier: HTTPNotifier {
     /// The card version: 1.4 renders on every Teams client (1.5 only on newer ones).
     public static let cardVersion = "1.4"
 
+    /// The webhook URL: itself a credential, so only `target` (redacted) is ever shown.
     public var url: URLComponents
 
+    /// For tests and tools that build one without a config entry.
     public init(url: URLComponents) {
         self.url = url
     }
