@@ -17,7 +17,8 @@ enum Chat {
     }
 
     /// Text that needs escaping everywhere.
-    static let hostile = "Acme <b>&amp; Globex</b> *sign* _deal_ [x](javascript:alert(1)) @everyone `code` # | > ~"
+    static let hostile =
+        "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467} Acme <b>&amp; Globex</b> *sign* _deal_ [x](javascript:alert(1)) @everyone `code` # | > ~"
 
     /// `count` reports of one deal, each with a huge, hostile headline, plus an absurd rule
     /// title, summary and 30 parties: every limit a service has is hit at once.

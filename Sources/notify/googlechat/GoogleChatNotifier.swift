@@ -159,11 +159,11 @@ public struct GoogleChatNotifier: HTTPNotifier {
         let names = facts.parties.map(\.name).joined(separator: ", ")
         let card = Card(
             header: Header(
-                title: Truncate.characters("\(facts.emoji) \(heading)", Limit.headerTitle),
-                subtitle: Truncate.characters(
+                title: Truncate.utf16("\(facts.emoji) \(heading)", Limit.headerTitle),
+                subtitle: Truncate.utf16(
                     facts.severity.rawValue.uppercased() + (names.isEmpty ? "" : " · \(names)"), Limit.headerTitle)),
             sections: sections)
-        let text = Truncate.characters("\(facts.emoji) *\(heading)*", Limit.text)
+        let text = Truncate.utf16("\(facts.emoji) *\(heading)*", Limit.text)
         return Body(text: text, cardsV2: [CardWithID(cardId: "frenemy-\(id)", card: card)])
     }
 

@@ -70,7 +70,7 @@ public struct SlackNotifier: HTTPNotifier {
         let facts = MessageFacts(notification)
         var blocks: [Block] = []
         let heading = "\(facts.emoji) \(facts.isUpdate ? "Update: " : "")\(facts.title)"
-        blocks.append(Block(type: "header", text: .plain(Truncate.characters(heading, Limit.headerText))))
+        blocks.append(Block(type: "header", text: .plain(Truncate.utf16(heading, Limit.headerText))))
 
         if let lead = facts.lead {
             // Each part bounded so the section stays under 3,000 even with a 1,500-char link.
@@ -94,7 +94,8 @@ public struct SlackNotifier: HTTPNotifier {
                 "• \(Self.link(report, limit: 300)) — \(Self.escape(MessageFacts.byline(report), 200))"
             }
             let heading = "*\(facts.reports.count) reports*\n"
-            let list = Truncate.lines(lines, limit: Limit.sectionText - heading.count)
+            let list = Truncate.lines(
+                lines, limit: Limit.sectionText - heading.utf16.count, length: { $0.utf16.count })
             blocks.append(Block(type: "divider"))
             blocks.append(Block(type: "section", text: .mrkdwn(heading + list)))
         }
@@ -110,15 +111,18 @@ public struct SlackNotifier: HTTPNotifier {
     }
 
     /// Slack's mrkdwn escaping: only `&`, `<` and `>` have to be escaped, as entities; cut to
-    /// `limit` characters after escaping, never inside an entity.
+    /// `limit` after escaping, never inside an entity. Lengths are UTF-16 units, never fewer
+    /// than the characters Slack counts, so an emoji-heavy headline stays within its limits.
     public static func escape(_ text: String, _ limit: Int = .max) -> String {
-        Truncate.escaped(text, limit) { c in
-            switch c {
-            case "&": "&amp;"
-            case "<": "&lt;"
-            case ">": "&gt;"
-            default: String(c)
-            }
+        Truncate.escaped(text, limit, length: { $0.utf16.count }, escape: escapeCharacter)
+    }
+
+    static func escapeCharacter(_ c: Character) -> String {
+        switch c {
+        case "&": "&amp;"
+        case "<": "&lt;"
+        case ">": "&gt;"
+        default: String(c)
         }
     }
 
