@@ -5,7 +5,13 @@ public import FrenemyConfig
 public enum NotifierRegistry {
     public static let factories: [String: NotifierFactory] = Dictionary(
         uniqueKeysWithValues: [
-            WebhookNotifier.factory
+            WebhookNotifier.factory,
+            SlackNotifier.factory,
+            MattermostNotifier.factory,
+            DiscordNotifier.factory,
+            TeamsNotifier.factory,
+            GoogleChatNotifier.factory,
+            NtfyNotifier.factory,
         ].map { ($0.type, $0) })
 
     /// The known types, sorted, for error messages and docs.

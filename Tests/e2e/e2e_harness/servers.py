@@ -29,6 +29,7 @@ class Recorded:
     headers: dict[str, str]  # lower-case names
     body: bytes
     status: int = 0
+    at: float = 0.0  # time.monotonic() when it arrived
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
@@ -216,16 +217,24 @@ class FeedServer(_Base):
 
 
 class WebhookReceiver(_Base):
-    """Records webhook POSTs. `fail_next(n)` answers 500 to the next n requests."""
+    """Records webhook POSTs. `fail_next(n)` answers 500 to the next n requests; `script(...)`
+    gives the next answers exactly (status, headers, body), as a chat service would."""
 
     def __init__(self) -> None:
         self._failures_left = 0
+        self._script: list[tuple[int, list[tuple[str, str]], bytes]] = []
         self.status_code = 200
+        self.success_body: bytes | None = None  # what a 2xx answer says (default {"ok": true})
         super().__init__(self._make_handler)
 
     def fail_next(self, n: int) -> None:
         with self._lock:
             self._failures_left = n
+
+    def script(self, *answers: tuple[int, list[tuple[str, str]], bytes | str]) -> None:
+        """Answer the next requests with these (status, headers, body), in order."""
+        with self._lock:
+            self._script = [(st, list(h), b.encode() if isinstance(b, str) else b) for st, h, b in answers]
 
     def deliveries(self) -> list[Recorded]:
         """Requests that were answered with 2xx: what the receiver actually accepted."""
@@ -243,9 +252,13 @@ class WebhookReceiver(_Base):
                 pass
 
             def _handle(self) -> None:
-                rec = Recorded(self.command, self.path, _headers(self), _read_body(self))
+                rec = Recorded(self.command, self.path, _headers(self), _read_body(self), at=time.monotonic())
+                extra: list[tuple[str, str]] = []
+                scripted: bytes | None = None
                 with server._lock:
-                    if server._failures_left > 0:
+                    if server._script:
+                        status, extra, scripted = server._script.pop(0)
+                    elif server._failures_left > 0:
                         server._failures_left -= 1
                         status = 500
                     else:
@@ -253,8 +266,15 @@ class WebhookReceiver(_Base):
                 rec.status = status
                 server._record(rec)
                 body = b'{"ok": true}' if status < 300 else b'{"error": "injected failure"}'
+                if status < 300 and server.success_body is not None:
+                    body = server.success_body
+                if scripted is not None:
+                    body = scripted
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
+                for k, v in extra:
+                    self.send_header(k, v)
+                if not any(k.lower() == "content-type" for k, _ in extra):
+                    self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
