@@ -10,10 +10,9 @@ public struct Route: Sendable {
     public enum Grouping: Sendable, Equatable {
         /// Group by these label names (a name the alert lacks groups as "").
         case labels([String])
-        /// `group_by: ['...']`: every distinct label set is its own group.
-        case all
-        /// No grouping at all: every alert is its own notification (the behaviour without a
-        /// `route:`).
+        /// No grouping at all: every alert is its own notification — `group_by: ['...']`, which
+        /// in Alertmanager "effectively disables aggregation", and the behaviour without a
+        /// `route:`.
         case none
     }
 
@@ -63,7 +62,7 @@ public struct Route: Sendable {
     private func destination(_ labels: LabelSet) -> Destination {
         let group: LabelSet
         switch grouping {
-        case .all, .none: group = labels
+        case .none: group = labels
         case .labels(let names): group = labels.restricted(to: names)
         }
         return Destination(
@@ -138,9 +137,10 @@ public struct Route: Sendable {
                     ConfigError(file: file, line: text.line, column: text.column, key: text.key, message: error.description))
             }
         }
-        var grouping = parent?.grouping ?? .all
+        // Alertmanager's default: without group_by, all alerts of a route form one group.
+        var grouping = parent?.grouping ?? .labels([])
         if let names = node.groupBy {
-            grouping = names.contains("...") ? .all : .labels(names)
+            grouping = names.contains("...") ? .none : .labels(names)
         }
         var route = Route(
             receiver: receiver, matchers: matchers, grouping: grouping,
