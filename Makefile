@@ -20,7 +20,7 @@ deps:
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
-	@python3 -c 'import pytest' 2>/dev/null || python3 -m pip install --quiet pytest || \
+	@python3 -c 'import pytest, aiosmtpd' 2>/dev/null || python3 -m pip install --quiet pytest aiosmtpd || \
 	  (DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-pytest)
 
 build: deps
