@@ -5,7 +5,8 @@ public import FrenemyConfig
 public enum NotifierRegistry {
     public static let factories: [String: NotifierFactory] = Dictionary(
         uniqueKeysWithValues: [
-            WebhookNotifier.factory
+            EmailNotifier.factory,
+            WebhookNotifier.factory,
         ].map { ($0.type, $0) })
 
     /// The known types, sorted, for error messages and docs.
