@@ -61,9 +61,12 @@ let package = Package(
             path: "Sources/fetch/SourceAdapters",
             swiftSettings: strict),
         .target(name: "Systemd", dependencies: ["CSystemd"], path: "Sources/system/Systemd", swiftSettings: strict),
+        // The store's roles as protocols; SQLite is the embedded implementation, and nothing
+        // outside store/ names it.
+        .target(name: "StateStore", dependencies: ["FrenemyModel"], path: "Sources/store/StateStore", swiftSettings: strict),
         .target(
-            name: "Store", dependencies: ["CSQLite", "FrenemyModel"], path: "Sources/store/Store", swiftSettings: strict
-        ),
+            name: "SQLiteStore", dependencies: ["CSQLite", "FrenemyModel", "StateStore"], path: "Sources/store/SQLiteStore",
+            swiftSettings: strict),
         // Alert → journal entry (the record every alert gets, whatever the routes say).
         .target(
             name: "AlertJournal", dependencies: ["FrenemyModel", "Systemd"], path: "Sources/alert/AlertJournal",
@@ -82,7 +85,7 @@ let package = Package(
         .target(
             name: "DaemonCore",
             dependencies: [
-                "FrenemyModel", "FrenemyConfig", "HTTPClient", "FeedParser", "RuleEngine", "SourceAdapters", "Store",
+                "FrenemyModel", "FrenemyConfig", "HTTPClient", "FeedParser", "RuleEngine", "SourceAdapters", "StateStore",
                 "AlertJournal", "Dispatcher", "Notify", "Systemd", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/daemon/DaemonCore", swiftSettings: strict),
@@ -99,7 +102,7 @@ let package = Package(
             name: "frenemyd",
             dependencies: [
                 "CMalloc", "DaemonCore", "ControlAPI", "FrenemyConfig", "FrenemyModel", "HTTPClient", "RuleEngine",
-                "AlertJournal", "Notify", "Store", "Systemd",
+                "AlertJournal", "Notify", "SQLiteStore", "StateStore", "Systemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -109,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "frenemyctl",
             dependencies: [
-                "FrenemyModel", "FrenemyConfig", "FeedParser", "RuleEngine", "HTTPClient", "SourceAdapters",
+                "FrenemyModel", "FrenemyConfig", "FeedParser", "RuleEngine", "HTTPClient", "SourceAdapters", "Dispatcher",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/cli/frenemyctl", swiftSettings: strict),
@@ -134,9 +137,11 @@ let package = Package(
             name: "HTTPClientTests", dependencies: ["HTTPClient"], path: "Tests/HTTPClientTests",
             exclude: ["loopback_server.py"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"], path: "Tests/SystemdTests"),
-        .testTarget(name: "StoreTests", dependencies: ["Store"], path: "Tests/StoreTests"),
+        .testTarget(name: "StoreTests", dependencies: ["SQLiteStore", "StateStore"], path: "Tests/StoreTests"),
         .testTarget(
-            name: "DaemonCoreTests", dependencies: ["DaemonCore", "HTTPClient", "Store", "AlertJournal", "Notify", "RuleEngine"],
+            name: "DaemonCoreTests", dependencies: [
+                "DaemonCore", "HTTPClient", "SQLiteStore", "StateStore", "AlertJournal", "Notify", "RuleEngine", "Dispatcher",
+            ],
             path: "Tests/DaemonCoreTests"),
         .testTarget(name: "AlertJournalTests", dependencies: ["AlertJournal"], path: "Tests/AlertJournalTests"),
         .testTarget(name: "DispatcherTests", dependencies: ["Dispatcher", "FrenemyConfig"], path: "Tests/DispatcherTests"),

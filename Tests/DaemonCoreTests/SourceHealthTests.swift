@@ -1,6 +1,6 @@
 import Foundation
 import FrenemyConfig
-import Store
+import StateStore
 import XCTest
 
 @testable import DaemonCore

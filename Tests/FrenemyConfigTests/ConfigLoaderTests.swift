@@ -31,8 +31,8 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertEqual(config.sources[0].interval, 300)
         XCTAssertEqual(config.sources[1].interval, 300, "interval defaults to 5m")
         XCTAssertEqual(config.sources[0].line, 7)
-        XCTAssertEqual(config.notify.first?.kind, .webhook)
-        XCTAssertEqual(config.notify.first?.secret, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+        XCTAssertEqual(config.notify.first?.type, "webhook")
+        XCTAssertEqual(try config.notify.first?.secret("secret"), "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
     }
 
     func testEmptyFileGivesDefaults() throws {
@@ -61,9 +61,6 @@ final class ConfigLoaderTests: XCTestCase {
             "sources:\n  - name: a\n    url: gopher://x/\n", line: 3, key: "sources[0].url", contains: "gopher://x/")
         assertConfigError(
             "sources:\n  - url: http://x/\n", line: 2, key: "sources[0].name", contains: "missing required key")
-        assertConfigError(
-            "notify:\n  - name: n\n    type: pager\n    url: http://x/\n", line: 3, key: "notify[0].type",
-            contains: "unknown notifier type 'pager'")
         assertConfigError(
             "sources:\n  - name: a\n    url: http://x/\n  - name: a\n    url: http://y/\n", line: 4,
             key: "sources.name", contains: "duplicate name 'a'")

@@ -39,8 +39,8 @@ let secondAlert: Alert = {
     return a
 }()
 
-func sampleNotification(alerts: [Alert] = [sampleAlert], sequence: Int = 1) -> Notification {
-    Notification(
+func sampleNotification(alerts: [Alert] = [sampleAlert], sequence: Int = 1) -> AlertNotification {
+    AlertNotification(
         id: "ntf_0123456789abcdef", receiver: "vendor-risk", groupLabels: LabelSet([("vendor", "scale-ai")]),
         groupKey: "9f2c4e1a", sequence: sequence, threadRootID: sequence == 1 ? nil : "ntf_00000000000000aa",
         alerts: alerts, groupAlertCount: alerts.count + sequence - 1, createdAt: Date(timeIntervalSince1970: 1_790_000_100))

@@ -2,6 +2,7 @@ import Foundation
 import FrenemyModel
 import Notify
 import FrenemyConfig
+import HTTPClient
 import XCTest
 
 final class StandardWebhooksTests: XCTestCase {
@@ -130,6 +131,19 @@ final class HTTPAnswerTests: XCTestCase {
         XCTAssertEqual(Redact.url("https://u:p@chat.googleapis.com/v1/spaces/X/messages?key=K&token=T"),
             "https://chat.googleapis.com/v1/…?…")
         XCTAssertEqual(Redact.text("failed: https://h.example/a/b?t=1 down", secrets: ["https://h.example/a/b?t=1"]),
-            "failed: https://h.example/a/… down")
+            "failed: https://h.example/a/…?… down")
+    }
+}
+
+final class RegistryTests: XCTestCase {
+    func testAnUnknownTypeNamesTheKnownOnesAndTheLine() throws {
+        let config = try ConfigLoader.parse(
+            yaml: "notify:\n  - name: n\n    type: pager\n    url: http://x/\n", path: "/etc/frenemy/frenemy.yaml")
+        XCTAssertThrowsError(try NotifierRegistry.make(try XCTUnwrap(config.notify.first))) {
+            let text = "\($0)"
+            XCTAssertTrue(text.hasPrefix("/etc/frenemy/frenemy.yaml:3:"), text)
+            XCTAssertTrue(text.contains("notify[0].type: unknown notifier type 'pager' (known: "), text)
+            XCTAssertTrue(text.contains("webhook"), text)
+        }
     }
 }

@@ -2,11 +2,12 @@ import Foundation
 import FrenemyModel
 import XCTest
 
-@testable import Store
+@testable import SQLiteStore
+import StateStore
 
 final class RobustnessTests: StoreTestCase {
     func testConcurrentRaisesOfTheSameAlertStoreItOnce() async throws {
-        let store = try Store(stateDirectory: stateDir)
+        let store = try SQLiteStore(stateDirectory: stateDir)
         let wins = await withTaskGroup(of: Bool.self) { group in
             for n in 0..<16 {
                 group.addTask {
@@ -25,7 +26,7 @@ final class RobustnessTests: StoreTestCase {
         try FileManager.default.createDirectory(at: stateDir, withIntermediateDirectories: true)
         let file = stateDir.appendingPathComponent("frenemy.db")
         try Data(repeating: 0x41, count: 4096).write(to: file)
-        XCTAssertThrowsError(try Store(stateDirectory: stateDir)) { error in
+        XCTAssertThrowsError(try SQLiteStore(stateDirectory: stateDir)) { error in
             let text = "\(error)"
             XCTAssertTrue(text.contains("not a database"), text)
             XCTAssertTrue(text.contains(file.path), text)
@@ -59,34 +60,12 @@ final class RobustnessTests: StoreTestCase {
     }
 
     func testLastNewItemTimeIsTheNewestFirstSeen() throws {
-        let store = try Store(stateDirectory: stateDir)
+        let store = try SQLiteStore(stateDirectory: stateDir)
         try store.saveSourceState(SourceState(name: "tc", url: "https://tc/feed"))
         XCTAssertNil(try store.sourceState(name: "tc")?.lastNewItemAt)
         try store.recordItem(source: "tc", itemID: "a", title: "a", link: nil, published: nil, now: t0)
         try store.recordItem(source: "tc", itemID: "b", title: "b", link: nil, published: nil, now: t0 + 3600)
         try store.recordItem(source: "tc", itemID: "a", title: "a", link: nil, published: nil, now: t0 + 7200)
         XCTAssertEqual(try store.sourceState(name: "tc")?.lastNewItemAt, t0 + 3600)
-    }
-
-    func testPruningForgetsOldItemsButNeverPendingDeliveriesOrAlerts() throws {
-        let store = try Store(stateDirectory: stateDir)
-        try store.recordItem(source: "tc", itemID: "old", title: "o", link: nil, published: nil, now: t0)
-        try store.recordItem(source: "tc", itemID: "new", title: "n", link: nil, published: nil, now: t0 + 86400)
-        XCTAssertEqual(try store.pruneItems(firstSeenBefore: t0 + 3600), 1)
-        XCTAssertFalse(try store.isSeen(source: "tc", itemID: "old"))
-        XCTAssertTrue(try store.isSeen(source: "tc", itemID: "new"))
-
-        try store.insertAlert(
-            makeAlert(id: "A1"), itemKey: "old",
-            deliveries: [
-                NewDelivery(sink: "done", webhookID: "w1", payload: Data("1".utf8)),
-                NewDelivery(sink: "owed", webhookID: "w2", payload: Data("2".utf8)),
-            ], now: t0)
-        let done = try XCTUnwrap(try store.deliveries(alertID: "A1").first { $0.sink == "done" })
-        try store.markDelivered(id: done.id, at: t0)
-        XCTAssertEqual(try store.pruneFinishedDeliveries(before: t0 + 86400 * 365), 1)
-        XCTAssertEqual(try store.deliveries(alertID: "A1").map(\.sink), ["owed"])
-        // The alert outlives its item: the rule still does not fire again for it.
-        XCTAssertFalse(try store.insertAlert(makeAlert(id: "A2"), itemKey: "old"))
     }
 }

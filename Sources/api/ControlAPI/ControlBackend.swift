@@ -9,4 +9,8 @@ public protocol ControlBackend: Sendable {
     func reload() async throws(ReloadError) -> ReloadSummary
     /// Polls now; `source` nil means every source. False when no such source exists.
     func pollNow(source: String?) async -> Bool
+    /// Every receiver's health and queue.
+    func receivers() async -> [ReceiverStatus]
+    /// Sends a sample through one receiver; nil when there is no such receiver.
+    func testReceiver(_ name: String) async -> NotifyTestResult?
 }

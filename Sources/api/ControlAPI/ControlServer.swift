@@ -58,6 +58,16 @@ public enum ControlServer {
             }
             return try json(summary)
         }
+        router.get("/v1/receivers") { _, _ in
+            try json(ReceiverList(receivers: await backend.receivers()))
+        }
+        router.post("/v1/receivers/:name/test") { _, context in
+            let name = context.parameters.get("name") ?? ""
+            guard let result = await backend.testReceiver(name) else {
+                throw HTTPError(.notFound, message: "no receiver named '\(name)'")
+            }
+            return try json(result)
+        }
         router.post("/v1/poll") { request, _ in
             let source = request.uri.queryParameters.get("source")
             guard await backend.pollNow(source: source) else {

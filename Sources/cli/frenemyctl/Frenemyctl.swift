@@ -12,8 +12,8 @@ struct Frenemyctl: AsyncParsableCommand {
         abstract: "Control frenemyd and work with frenemy rules and feeds.",
         version: FrenemyVersion.version,
         subcommands: [
-            StatusCommand.self, SourcesCommand.self, AlertsCommand.self, ReloadCommand.self, PollCommand.self,
-            RulesCommand.self,
+            StatusCommand.self, SourcesCommand.self, AlertsCommand.self, ReceiversCommand.self, ReloadCommand.self,
+            PollCommand.self, NotifyCommand.self, RouteCommand.self, RulesCommand.self,
             MatchCommand.self, FeedCommand.self,
         ])
 

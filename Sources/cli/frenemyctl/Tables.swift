@@ -36,6 +36,17 @@ enum Table {
         return render(["SOURCE", "STATE", "LAST SUCCESS", "FAILURES", "NEXT POLL", "ITEMS", "LAST ERROR"], rows)
     }
 
+    static func receivers(_ receivers: [ReceiverStatus]) -> String {
+        guard !receivers.isEmpty else { return "no receivers configured (alerts go to the journal only)" }
+        let rows = receivers.map { r in
+            [
+                r.name, r.type, r.target, Table.when(r.lastSuccess), String(r.consecutiveFailures), String(r.queued),
+                r.oldestQueuedAgeSeconds.map { DurationWords.short($0) } ?? "-", r.lastError ?? "",
+            ]
+        }
+        return render(["RECEIVER", "TYPE", "TARGET", "LAST SUCCESS", "FAILURES", "QUEUED", "OLDEST", "LAST ERROR"], rows)
+    }
+
     static func when(_ date: Date?) -> String {
         date.map { RFC3339.string(from: $0) } ?? "-"
     }
@@ -87,5 +98,16 @@ struct StatusView: Decodable {
         ]
         lines.append(Table.sources(sources))
         return lines.joined(separator: "\n")
+    }
+}
+
+/// "45s", "12m", "3h", "2d": an age at a glance.
+enum DurationWords {
+    static func short(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        if s < 120 { return "\(s)s" }
+        if s < 7200 { return "\(s / 60)m" }
+        if s < 172_800 { return "\(s / 3600)h" }
+        return "\(s / 86400)d"
     }
 }

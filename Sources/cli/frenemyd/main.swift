@@ -10,7 +10,9 @@ import Logging
 import RuleEngine
 import ServiceLifecycle
 import AlertJournal
-import Store
+import Notify
+import SQLiteStore
+import StateStore
 import Synchronization
 import Systemd
 import UnixSignals
@@ -47,68 +49,86 @@ struct Frenemyd: AsyncParsableCommand {
         let logger = Logger(label: "frenemyd")
 
         let settings: DaemonConfig
-        let rules: (rules: RuleSet, warnings: [String])
+        let prepared: (pipeline: Pipeline, warnings: [String])
         do {
             settings = try ConfigLoader.load(path: config)
-            rules = try Daemon.loadRules(settings)
+            prepared = try Daemon.prepare(settings)
         } catch let error as ConfigError {
             StandardErrorWriter().write(line: "frenemyd: \(error)")
             throw ExitCode(1)
         } catch let error as ReloadError {
-            StandardErrorWriter().write(line: "frenemyd: rules refused:\n\(error)")
+            StandardErrorWriter().write(line: "frenemyd: configuration refused:\n\(error)")
             throw ExitCode(1)
         }
-        for warning in rules.warnings { logger.warning("\(warning)") }
+        let rules = prepared.pipeline.rules
+        for warning in prepared.warnings { logger.warning("\(warning)") }
         if checkConfig {
             print(
-                "\(settings.path): OK (\(settings.sources.count) sources, \(settings.notify.count) notifiers,"
-                    + " \(rules.rules.ruleCount) rules, \(rules.rules.entityCount) entities)")
+                "\(settings.path): OK (\(settings.sources.count) sources, \(settings.notify.count) receivers,"
+                    + " \(rules.ruleCount) rules, \(rules.entityCount) entities)")
             return
         }
 
-        let store: Store
+        let store: SQLiteStore
         do {
-            store = try Store(directory: settings.stateDir)
+            store = try SQLiteStore(directory: settings.stateDir)
         } catch {
             StandardErrorWriter().write(line: "frenemyd: cannot open state in \(settings.stateDir): \(error)")
             throw ExitCode(1)
         }
+        // Feeds and deliveries use separate clients, so deliveries never wait for a connection
+        // that polling holds, and a host's connection limit is not shared between the two.
         let http: CurlHTTPClient
+        let deliveryHTTP: CurlHTTPClient
         do {
             http = try CurlHTTPClient()
+            deliveryHTTP = try CurlHTTPClient(configuration: .init(maxConnectionsPerHost: 4, maxTotalConnections: 32))
         } catch {
             StandardErrorWriter().write(line: "frenemyd: cannot start the HTTP client: \(error)")
             throw ExitCode(1)
         }
-        defer { http.shutdown() }
+        defer {
+            http.shutdown()
+            deliveryHTTP.shutdown()
+        }
         let daemon = Daemon(
-            config: settings, rules: rules.rules, store: store, transport: http, journal: SystemJournal(),
+            config: settings, pipeline: prepared.pipeline, store: store, transport: http, journal: SystemJournal(),
             logger: logger)
-        let worker = DeliveryWorker(store: store, transport: http, logger: logger) { await daemon.config.notify }
+        daemon.replayJournal()
+        let delivery = DeliveryService(
+            store: store,
+            context: DeliveryContext(
+                http: deliveryHTTP, userAgent: settings.requestUserAgent(base: FrenemyVersion.userAgent)),
+            logger: logger, pipeline: { await daemon.pipeline }, raiseTrouble: { await daemon.raise($0) })
+        let flusher = GroupFlusher(store: store, logger: logger, pipeline: { await daemon.pipeline }, delivery: delivery)
 
         if once {
             await daemon.pollAll()
-            await worker.deliverDue(includeNotDue: true)
+            await flusher.flushDue()
+            await delivery.drainOnce()
             let status = await daemon.status()
             logger.info(
-                "one cycle done: \(status.sources.count) sources, \(status.alerts) alerts stored, \(status.pendingDeliveries) deliveries pending"
+                "one cycle done: \(status.sources.count) sources, \(status.alerts) alerts stored, \(status.pendingDeliveries) notifications pending"
             )
             return
         }
 
         let notifier = ServiceNotifier()
         let watchdog = WatchdogPacer(notifier: notifier)
-        await daemon.setCycleObserver { line in _ = notifier.status(line) }
-        let backend = DaemonBackend(daemon: daemon, notifier: notifier)
+        await daemon.setObservers(
+            cycle: { line in _ = notifier.status(line) }, alerts: { flusher.wake() },
+            receivers: { delivery.receiversChanged() })
+        let backend = DaemonBackend(daemon: daemon, delivery: delivery, notifier: notifier)
         let server = try ControlServer.application(
             socketPath: settings.controlSocket, backend: backend, logger: logger
         ) {
             logger.info(
-                "ready: \(settings.sources.count) sources, \(rules.rules.ruleCount) rules, control socket \(settings.controlSocket)"
+                "ready: \(settings.sources.count) sources, \(rules.ruleCount) rules, \(settings.notify.count) receivers, control socket \(settings.controlSocket)"
             )
             _ = notifier.ready()
         }
-        let core = DaemonService(daemon: daemon, worker: worker, backend: backend, watchdog: watchdog)
+        let core = DaemonService(
+            daemon: daemon, delivery: delivery, flusher: flusher, backend: backend, watchdog: watchdog)
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: server), .init(service: core)],
@@ -122,10 +142,12 @@ struct Frenemyd: AsyncParsableCommand {
     }
 }
 
-/// The polling scheduler, delivery worker and SIGHUP handler as one lifecycle service.
+/// The polling scheduler, the dispatch stage, the receivers' workers and the SIGHUP handler
+/// as one lifecycle service.
 struct DaemonService: Service {
     let daemon: Daemon
-    let worker: DeliveryWorker
+    let delivery: DeliveryService
+    let flusher: GroupFlusher
     let backend: DaemonBackend
     let watchdog: WatchdogPacer
 
@@ -133,7 +155,8 @@ struct DaemonService: Service {
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await daemon.runScheduler(onTick: { watchdog.tick() }) }
-                group.addTask { await worker.run(wakeups: daemon.deliveryWakeups) }
+                group.addTask { await flusher.run() }
+                group.addTask { await delivery.run() }
                 group.addTask {
                     for await _ in await UnixSignalsSequence(trapping: .sighup) {
                         _ = try? await backend.reload()
@@ -151,7 +174,11 @@ struct DaemonService: Service {
 /// `RELOADING=1` … `READY=1` so `systemctl reload` waits for the outcome.
 struct DaemonBackend: ControlBackend {
     let daemon: Daemon
+    let delivery: DeliveryService
     let notifier: ServiceNotifier
+
+    func receivers() async -> [ReceiverStatus] { await delivery.receivers() }
+    func testReceiver(_ name: String) async -> NotifyTestResult? { await delivery.test(name) }
 
     func status() async -> DaemonStatus { await daemon.status() }
     func alerts(limit: Int) async throws -> [Alert] { try await daemon.recentAlerts(limit: limit) }

@@ -33,10 +33,12 @@ public struct ReceiverConfig: Sendable, Equatable {
     public var line: Int
     /// `notify[3]`: the key path used in errors.
     public var path: String
+    /// Where `type:` was written, for "unknown type" errors.
+    public var typeLine: Int
 
     public init(
         name: String, type: String, settings: [String: Setting] = [:], file: String = "", line: Int = 0,
-        path: String = "notify[0]"
+        path: String = "notify[0]", typeLine: Int? = nil
     ) {
         self.name = name
         self.type = type
@@ -44,6 +46,7 @@ public struct ReceiverConfig: Sendable, Equatable {
         self.file = file
         self.line = line
         self.path = path
+        self.typeLine = typeLine ?? line
     }
 
     /// Shorthand for tests and code building a receiver by hand: every value a scalar.
@@ -192,7 +195,8 @@ extension ReceiverConfig {
         let at = "notify[\(index)]"
         let map = try reader.mapping(node, key: at)
         let name = try reader.string(try reader.required(map, "name", in: at, node: node), key: "\(at).name")
-        let type = try reader.string(try reader.required(map, "type", in: at, node: node), key: "\(at).type")
+        let typeNode = try reader.required(map, "type", in: at, node: node)
+        let type = try reader.string(typeNode, key: "\(at).type")
         var settings: [String: Setting] = [:]
         for (keyNode, value) in map {
             guard let key = keyNode.string, key != "name", key != "type" else { continue }
@@ -218,6 +222,7 @@ extension ReceiverConfig {
             }
         }
         return ReceiverConfig(
-            name: name, type: type, settings: settings, file: reader.file, line: node.mark?.line ?? 0, path: at)
+            name: name, type: type, settings: settings, file: reader.file, line: node.mark?.line ?? 0, path: at,
+            typeLine: typeNode.mark?.line)
     }
 }

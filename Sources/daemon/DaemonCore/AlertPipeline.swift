@@ -1,68 +1,41 @@
+import AlertJournal
+import Dispatcher
 import FeedParser
 import Foundation
-import FrenemyConfig
 import FrenemyModel
 import Logging
 import RuleEngine
-import AlertJournal
-import Store
+import StateStore
 
-/// Item → matches → stored alerts → journal entry and queued webhook deliveries. The alert is
-/// stored first: its uniqueness in the store is what makes a rule fire at most once per item,
-/// across restarts and across feeds that carry the same story.
-struct AlertPipeline: Sendable {
-    let store: Store
-    let journal: any JournalWriter
-    let logger: Logger
-    let output: LogOutput
-
-    init(store: Store, journal: any JournalWriter, logger: Logger, output: LogOutput = .detect()) {
-        self.store = store
-        self.journal = journal
-        self.logger = logger
-        self.output = output
-    }
-
-    func raise(for item: FeedItem, source: String, rules: RuleSet, notify: [NotifyConfig]) -> Int {
+/// Item → matches → alerts with their labels and the groups they join. Pure: the store
+/// commits what this builds in one transaction with the item (see `Ingestion`), so an item is
+/// never marked seen without its alerts.
+enum AlertBuilder {
+    /// The alerts `item` raises, each with its routing destinations.
+    static func alerts(for item: FeedItem, source: String, pipeline: Pipeline, now: Date = Date()) -> [IngestAlert] {
         let input = MatchInput(
             title: item.title, summary: item.summary, content: item.content, link: item.link, source: source)
-        var raised = 0
-        for match in rules.match(input) {
+        let key = itemKey(item, source: source)
+        return pipeline.rules.match(input).map { match in
+            let labels = Alert.labels(
+                rule: match.ruleID, severity: match.severity, source: source, tags: match.tags,
+                bindings: match.bindings)
             let alert = Alert(
-                id: AlertID.make(), ruleID: match.ruleID, ruleTitle: match.ruleTitle, severity: match.severity,
+                id: AlertID.make(now: now), ruleID: match.ruleID, ruleTitle: match.ruleTitle, severity: match.severity,
                 message: match.message, source: source, itemID: item.id, itemTitle: item.title, itemURL: item.link,
                 itemPublished: item.published, bindings: match.bindings, explanation: match.compactExplanation,
-                evidence: try? JSONValue.from(match.explanation), createdAt: Date())
-            guard store(alert, key: Self.itemKey(item, source: source), notify: notify) else { continue }
-            raised += 1
-            emit(alert)
-        }
-        return raised
-    }
-
-    /// Stores the alert with one queued delivery per notifier, in one transaction; false when
-    /// this rule already fired for this item (or the store failed, which is logged).
-    private func store(_ alert: Alert, key: String, notify: [NotifyConfig]) -> Bool {
-        do {
-            let payload = try WebhookPayload.make(alert: alert)
-            let deliveries = notify.map {
-                NewDelivery(
-                    sink: $0.name, webhookID: WebhookPayload.webhookID(alertID: alert.id, sink: $0.name),
-                    payload: payload)
-            }
-            return try store.insertAlert(alert, itemKey: key, deliveries: deliveries)
-        } catch {
-            logger.error("cannot store alert \(alert.id) for \(alert.itemID) (rule \(alert.ruleID)): \(error)")
-            return false
+                evidence: try? JSONValue.from(match.explanation), labels: labels, createdAt: now)
+            return IngestAlert(alert: alert, itemKey: key, destinations: destinations(labels, alertID: alert.id, pipeline: pipeline))
         }
     }
 
-    /// Kinds of alert the daemon raises about its own sources.
+    /// Kinds of alert the daemon raises about itself.
     enum Trouble: String {
         case failing = "frenemy.source-failing"
         case silent = "frenemy.source-silent"
         case recovered = "frenemy.source-recovered"
         case stopped = "frenemy.source-stopped"
+        case deliveryGivenUp = "frenemy.delivery-given-up"
 
         var title: String {
             switch self {
@@ -70,24 +43,43 @@ struct AlertPipeline: Sendable {
             case .silent: "A news source has gone quiet"
             case .recovered: "A news source is healthy again"
             case .stopped: "A news source was removed by its publisher"
+            case .deliveryGivenUp: "A receiver refuses frenemy's notifications"
             }
         }
         var severity: Severity { self == .recovered ? .info : .high }
     }
 
-    /// A source-health alert: stored (once per episode, by `key`), journaled with the trouble
-    /// MESSAGE_ID, and delivered to every notifier like any alert.
-    func raiseTrouble(_ kind: Trouble, source: String, key: String, message: String, notify: [NotifyConfig]) -> Bool {
+    /// A trouble alert (once per episode, by `key`), routed like any alert except to
+    /// `excluding` (the receiver it is about, which would not take it anyway).
+    static func trouble(
+        _ kind: Trouble, source: String, key: String, message: String, pipeline: Pipeline,
+        excluding: String? = nil, now: Date = Date()
+    ) -> IngestAlert {
         let itemID = "\(kind.rawValue):\(source):\(key)"
+        var labels = Alert.labels(rule: kind.rawValue, severity: kind.severity, source: source, tags: [], bindings: [])
+        labels.add("tag", "frenemy-health")
+        if let excluding { labels.add("receiver", excluding) }
         let alert = Alert(
-            id: AlertID.make(), ruleID: kind.rawValue, ruleTitle: kind.title, severity: kind.severity,
+            id: AlertID.make(now: now), ruleID: kind.rawValue, ruleTitle: kind.title, severity: kind.severity,
             message: message, source: source, itemID: itemID, itemTitle: message, itemURL: nil, itemPublished: nil,
-            bindings: [], explanation: kind.title, createdAt: Date())
-        guard store(alert, key: itemID, notify: notify) else { return false }
-        var fields = JournalFields.make(for: alert).filter { $0.0 != "MESSAGE_ID" }
-        fields.append(("MESSAGE_ID", MessageIDs.trouble))
-        emit(alert, fields: fields)
-        return true
+            bindings: [], explanation: kind.title, labels: labels, createdAt: now)
+        return IngestAlert(
+            alert: alert, itemKey: itemID,
+            destinations: destinations(labels, alertID: alert.id, pipeline: pipeline).filter { $0.receiver != excluding })
+    }
+
+    static func destinations(_ labels: LabelSet, alertID: String, pipeline: Pipeline) -> [GroupDestination] {
+        var seen: Set<String> = []
+        return pipeline.route.destinations(labels).compactMap { d in
+            guard seen.insert("\(d.receiver)\u{0}\(d.groupKey)").inserted else { return nil }
+            let key =
+                d.perAlert
+                ? Route.groupKey(receiver: d.receiver, route: d.routePath, labels: d.groupLabels, alertID: alertID)
+                : d.groupKey
+            return GroupDestination(
+                receiver: d.receiver, groupKey: key, routePath: d.routePath, groupLabels: d.groupLabels,
+                groupWait: d.groupWait, groupInterval: d.groupInterval)
+        }
     }
 
     /// The same story reached through two feeds is one item: its canonical link (tracking
@@ -97,13 +89,54 @@ struct AlertPipeline: Sendable {
         if let link = item.link, !link.isEmpty { return LinkCanonicalizer.canonical(link) }
         return "\(source)\u{1F}\(item.id)"
     }
+}
 
-    /// The journal when there is one (else a readable stderr line), and the line on stderr too
-    /// when a person is watching the terminal (`LogOutput.stderr`).
-    private func emit(_ alert: Alert, fields: [(String, String)]? = nil) {
+/// Writes each stored alert to the journal once, and records that it did, so an alert whose
+/// entry was never confirmed (a crash between commit and journal) is journaled after restart.
+struct AlertJournaler: Sendable {
+    let store: any JournalOutbox
+    let journal: any JournalWriter
+    let logger: Logger
+    let output: LogOutput
+
+    /// Journals `alerts` (just committed) and marks them journaled.
+    func record(_ alerts: [Alert]) {
+        guard !alerts.isEmpty else { return }
+        for alert in alerts { emit(alert) }
+        do {
+            try store.markJournaled(alertIDs: alerts.map(\.id), at: Date())
+        } catch {
+            logger.error("cannot record that \(alerts.count) alerts were journaled: \(error); they will be journaled again")
+        }
+    }
+
+    /// Journals every stored alert whose entry was not confirmed (at start).
+    func replay() {
+        while true {
+            let pending: [Alert]
+            do {
+                pending = try store.unjournaledAlerts(limit: 500)
+            } catch {
+                logger.error("cannot read alerts awaiting the journal: \(error)")
+                return
+            }
+            guard !pending.isEmpty else { return }
+            logger.notice("journaling \(pending.count) alerts stored before the last stop")
+            record(pending)
+        }
+    }
+
+    /// The journal when there is one (else a readable stderr line), and the line on stderr
+    /// too when a person is watching the terminal.
+    private func emit(_ alert: Alert) {
         let line = JournalFields.readableLine(for: alert)
+        var fields = JournalFields.make(for: alert)
+        if alert.ruleID.hasPrefix("frenemy.") {
+            fields = fields.filter { $0.0 != "MESSAGE_ID" }
+            fields.append(("MESSAGE_ID", MessageIDs.trouble))
+        }
         let sink = JournalSink(journal: output.journal ? journal : nil)
-        if sink.send(fields ?? JournalFields.make(for: alert), fallbackLine: line), output.stderr {
+        if sink.send(fields, fallbackLine: line), output.stderr {
             StandardErrorWriter().write(line: line)
         }
     }

@@ -1,22 +1,26 @@
+public import AlertJournal
 import Foundation
 public import FrenemyConfig
 public import FrenemyModel
 public import HTTPClient
 public import Logging
-public import RuleEngine
-public import Sinks
+import RuleEngine
 import SourceAdapters
-public import Store
+public import StateStore
 
-/// The daemon core: owns the running configuration and compiled rules, schedules polls, and
-/// turns poll results into stored alerts. Everything that changes shared state passes through
-/// this actor; fetching, parsing and delivery run outside it.
+/// The daemon core: owns the running configuration (rules, routes, receivers), schedules
+/// polls, and folds their results into its schedule. Fetching, parsing, matching and the
+/// store's writes run in each poll's own task (`PollProcessor`), outside this actor, so the
+/// control socket is never kept waiting by a big feed or a slow disk.
 public actor Daemon {
     public private(set) var config: DaemonConfig
-    private var rules: RuleSet
-    private let store: Store
+    /// Rules, routes and receivers, swapped whole on reload.
+    public private(set) var pipeline: Pipeline
+    private var rules: RuleSet { pipeline.rules }
+    private let store: any StateStore
     private let poller: SourcePoller
-    private let alerts: AlertPipeline
+    private let processor: PollProcessor
+    let journaler: AlertJournaler
     private let logger: Logger
     private let startedAt = Date()
     private var nextPoll: [String: Date] = [:]
@@ -25,31 +29,54 @@ public actor Daemon {
     private var hostHolds: [String: Date] = [:]
     /// Sources currently failing, kept in memory so the per-poll status line costs nothing.
     private var failing: Set<String> = []
-    private let policy = PollPolicy()
     /// User-Agent and watchlist names for polls; rebuilt on reload.
     private var pollContext: PollContext
-    private let deliveryWake: AsyncStream<Void>.Continuation
-    /// Wakes the delivery worker when new deliveries are queued.
-    public nonisolated let deliveryWakeups: AsyncStream<Void>
+    /// Called when new alerts joined groups (wakes the dispatch stage).
+    private var onAlerts: (@Sendable () -> Void)?
     /// Called after each poll result is folded in (the service's `STATUS=` line).
     private var onCycle: (@Sendable (String) -> Void)?
+    /// Called when receivers changed on reload.
+    private var onReceivers: (@Sendable () -> Void)?
 
     public init(
-        config: DaemonConfig, rules: RuleSet, store: Store, transport: any HTTPTransport, journal: any JournalWriter,
-        logger: Logger
+        config: DaemonConfig, pipeline: Pipeline, store: any StateStore, transport: any HTTPTransport,
+        journal: any JournalWriter, logger: Logger, output: LogOutput = .detect()
     ) {
         self.config = config
-        self.rules = rules
+        self.pipeline = pipeline
         self.store = store
         self.poller = SourcePoller(transport: transport, pacer: HostPacer())
-        self.pollContext = Self.context(config, rules)
-        self.alerts = AlertPipeline(store: store, journal: journal, logger: logger)
+        self.pollContext = Self.context(config, pipeline.rules)
+        self.journaler = AlertJournaler(store: store, journal: journal, logger: logger, output: output)
+        self.processor = PollProcessor(
+            store: store, journaler: journaler, logger: logger, policy: PollPolicy(), startedAt: Date())
         self.logger = logger
-        (deliveryWakeups, deliveryWake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        self.failing = Set(((try? store.sourceStates()) ?? []).filter { $0.failingSince != nil }.map(\.name))
     }
 
-    public func setCycleObserver(_ observer: @escaping @Sendable (String) -> Void) {
-        onCycle = observer
+    public func setObservers(
+        cycle: @escaping @Sendable (String) -> Void, alerts: @escaping @Sendable () -> Void,
+        receivers: @escaping @Sendable () -> Void
+    ) {
+        onCycle = cycle
+        onAlerts = alerts
+        onReceivers = receivers
+    }
+
+    /// Journals stored alerts whose journal entry was never confirmed (call once at start).
+    public nonisolated func replayJournal() {
+        journaler.replay()
+    }
+
+    /// Stores and journals one alert raised outside a poll (a receiver given up).
+    public func raise(_ alert: IngestAlert) {
+        do {
+            let result = try store.ingest(IngestBatch(alerts: [alert]))
+            journaler.record(result.raised)
+            if !result.raised.isEmpty { onAlerts?() }
+        } catch {
+            logger.error("cannot store alert \(alert.alert.ruleID): \(error)", metadata: ["message_id": "\(MessageIDs.trouble)"])
+        }
     }
 
     // MARK: Polling
@@ -57,18 +84,19 @@ public actor Daemon {
     /// Polls every source once, concurrently, and waits for all of them (`--once`, "poll now").
     public func pollAll(only name: String? = nil) async {
         var due = config.sources.filter { (name == nil || $0.name == name) && !inFlight.contains($0.name) }[...]
-        await withTaskGroup(of: PollOutcome.self) { group in
+        await withTaskGroup(of: PollProcessor.Processed.self) { group in
             func startNext() {
                 guard let source = due.popFirst() else { return }
                 inFlight.insert(source.name)
                 let previous = sourceState(source.name)
-                group.addTask { [poller, pollContext] in
-                    await poller.poll(source, previous: previous, context: pollContext)
+                group.addTask { [poller, pollContext, processor, pipeline] in
+                    let outcome = await poller.poll(source, previous: previous, context: pollContext)
+                    return processor.process(outcome, current: source, previous: previous, pipeline: pipeline)
                 }
             }
             for _ in 0..<Self.maxConcurrentPolls { startNext() }
-            while let outcome = await group.next() {
-                fold(outcome)
+            while let processed = await group.next() {
+                fold(processed)
                 startNext()
             }
         }
@@ -105,9 +133,11 @@ public actor Daemon {
                     }
                     inFlight.insert(source.name)
                     let previous = sourceState(source.name)
-                    group.addTask { [poller, pollContext] in
+                    group.addTask { [poller, pollContext, processor, pipeline] in
                         let outcome = await poller.poll(source, previous: previous, context: pollContext)
-                        await self.fold(outcome)
+                        let processed = processor.process(
+                            outcome, current: source, previous: previous, pipeline: pipeline)
+                        await self.fold(processed)
                     }
                 }
                 onTick()
@@ -142,103 +172,20 @@ public actor Daemon {
         return min(next, now.addingTimeInterval(source.interval))
     }
 
-    /// Folds one poll result into the store: source health, the next poll, new items, alerts.
-    private func fold(_ outcome: PollOutcome) {
-        let source = outcome.source
-        inFlight.remove(source.name)
+    /// Folds one processed poll into the schedule and the in-memory health view; the store
+    /// was written by the poll's own task.
+    private func fold(_ processed: PollProcessor.Processed) {
+        let name = processed.source
+        inFlight.remove(name)
         // A source removed by a reload while it was being polled is dropped silently.
-        guard let current = config.sources.first(where: { $0.name == source.name }) else { return }
-        var state = sourceState(source.name) ?? SourceState(name: source.name, url: source.url)
-        if state.configuredURL != source.url {
-            // New source, or the operator changed its URL: forget any earlier permanent move.
-            state.url = source.url
-            state.configuredURL = source.url
+        guard config.sources.contains(where: { $0.name == name }) else { return }
+        if let hold = processed.hostHold { hostHolds[hold.host] = hold.until }
+        nextPoll[name] = processed.nextPoll ?? .distantFuture
+        if processed.stored {
+            if processed.state.failingSince == nil { failing.remove(name) } else { failing.insert(name) }
         }
-        state.lastPollAt = outcome.at
-        var raised = 0
-        switch outcome.result {
-        case .fetched(let feed):
-            recovered(&state, source: source)
-            state.lastResult = feed.warnings.isEmpty ? .ok : .degraded
-            state.lastError = feed.warnings.first
-            state.etag = outcome.etag
-            state.lastModified = outcome.lastModified
-            state.bodyHash = outcome.bodyHash
-            state.nextPollAt = policy.afterSuccess(
-                interval: current.interval, freshnessHint: outcome.freshness, now: outcome.at)
-            raised = ingest(feed, source: source.name, state: &state)
-            setAside(outcome.spooled, source: source.name)
-        case .notModified:
-            recovered(&state, source: source)
-            state.lastResult = .notModified
-            state.lastError = nil
-            state.nextPollAt = policy.afterSuccess(
-                interval: current.interval, freshnessHint: outcome.freshness, now: outcome.at)
-        case .failed(let reason):
-            state.lastResult = .failing
-            state.lastError = reason
-            state.consecutiveFailures += 1
-            state.failingSince = state.failingSince ?? outcome.at
-            state.nextPollAt = policy.afterFailure(
-                interval: current.interval, failures: state.consecutiveFailures, retryAfter: outcome.retryAfter,
-                now: outcome.at)
-            if let retryAfter = outcome.retryAfter, let host = URLComponents(string: state.url)?.host {
-                hostHolds[host] = outcome.at.addingTimeInterval(retryAfter)
-            }
-            if state.consecutiveFailures == 1 {
-                logger.warning(
-                    "source \(source.name) failed: \(reason); retrying with backoff",
-                    metadata: [
-                        "message_id": "\(MessageIDs.trouble)", "source": "\(source.name)", "url": "\(state.url)",
-                    ])
-            }
-        case .gone(let reason):
-            state.lastResult = .stopped
-            state.lastError = reason
-            state.consecutiveFailures += 1
-            state.failingSince = state.failingSince ?? outcome.at
-            state.nextPollAt = nil
-            if state.troubleRaisedAt == nil,
-                alerts.raiseTrouble(
-                    .stopped, source: source.name, key: "\(Int(outcome.at.timeIntervalSince1970))",
-                    message: "source \(source.name) stopped: \(reason)", notify: config.notify)
-            {
-                state.troubleRaisedAt = outcome.at
-                raised += 1
-            }
-            logger.error(
-                "source \(source.name) stopped: \(reason); fix or remove it in \(config.path) and reload",
-                metadata: ["message_id": "\(MessageIDs.trouble)", "source": "\(source.name)", "url": "\(state.url)"])
-        }
-        if let moved = outcome.movedTo, moved != state.url {
-            logger.notice(
-                "source \(source.name) moved permanently from \(state.url) to \(moved); polling the new address",
-                metadata: ["source": "\(source.name)"])
-            state.url = moved
-        }
-        raised += checkHealth(&state, source: current, now: outcome.at)
-        nextPoll[source.name] = state.nextPollAt ?? .distantFuture
-        if state.failingSince == nil { failing.remove(source.name) } else { failing.insert(source.name) }
-        do {
-            try store.saveSourceState(state)
-        } catch {
-            logger.error("cannot save state of source \(source.name): \(error)")
-        }
-        if raised > 0 { deliveryWake.yield() }
-        onCycle?(statusLine(lastSource: source.name, raised: raised))
-    }
-
-    /// Moves ingested spool files to `.done/` (or `.failed/`), so each is ingested once.
-    private func setAside(_ files: [SpooledFile], source: String) {
-        guard let folder = files.first?.url.deletingLastPathComponent().path else { return }
-        let spool = DirectorySpool(path: folder)
-        for file in files {
-            do {
-                _ = try spool.markDone(file.url, failed: file.failed)
-            } catch {
-                logger.error("source \(source): cannot move \(file.url.path) aside: \(error)")
-            }
-        }
+        if processed.raised > 0 { onAlerts?() }
+        onCycle?(statusLine(lastSource: name, raised: processed.raised))
     }
 
     static func context(_ config: DaemonConfig, _ rules: RuleSet) -> PollContext {
@@ -247,73 +194,11 @@ public actor Daemon {
             vendors: rules.entityNames(withRole: "vendor"), competitors: rules.entityNames(withRole: "competitor"))
     }
 
-    private func recovered(_ state: inout SourceState, source: SourceConfig) {
-        if state.consecutiveFailures > 0 {
-            logger.notice(
-                "source \(source.name) recovered after \(state.consecutiveFailures) failed polls",
-                metadata: ["source": "\(source.name)"])
-        }
-        state.lastSuccessAt = Date()
-        state.consecutiveFailures = 0
-        state.failingSince = nil
-    }
-
-    /// Records new items and raises alerts for them; returns how many alerts were raised.
-    private func ingest(_ feed: ParsedFeed, source: String, state: inout SourceState) -> Int {
-        var raised = 0
-        var fresh = 0
-        for item in feed.items {
-            let isNew: Bool
-            do {
-                isNew = try store.recordItem(
-                    source: source, itemID: item.id, title: item.title, link: item.link, published: item.published)
-            } catch {
-                logger.error("cannot record item \(item.id) of \(source): \(error)")
-                continue
-            }
-            guard isNew else { continue }
-            fresh += 1
-            raised += alerts.raise(for: item, source: source, rules: rules, notify: config.notify)
-        }
-        if fresh > 0 { state.lastNewItemAt = Date() }
-        return raised
-    }
-
-    /// Raises a source's trouble alert (failing or silent too long) once per episode, and a
-    /// recovery notice when it ends; both go through the normal alert path.
-    private func checkHealth(_ state: inout SourceState, source: SourceConfig, now: Date) -> Int {
-        let event = SourceHealth.event(
-            state: state, source: source, lastNewItem: state.lastNewItemAt, watchingSince: startedAt, now: now)
-        let kind: AlertPipeline.Trouble
-        let since: Date
-        let message: String
-        switch event {
-        case nil:
-            return 0
-        case .failing(let start, let error):
-            (kind, since) = (.failing, start)
-            message =
-                "source \(source.name) has been failing since \(RFC3339.string(from: start)) (\(state.consecutiveFailures) polls): \(error)"
-        case .silent(let start):
-            (kind, since) = (.silent, start)
-            message =
-                "source \(source.name) has published nothing new since \(RFC3339.string(from: start)), longer than its expect_update of \(DurationText.format(source.expectUpdate ?? 0))"
-        case .recovered(let troubleAt):
-            (kind, since) = (.recovered, troubleAt)
-            message = "source \(source.name) is healthy again (trouble reported \(RFC3339.string(from: troubleAt)))"
-        }
-        state.troubleRaisedAt = kind == .recovered ? nil : now
-        let raised = alerts.raiseTrouble(
-            kind, source: source.name, key: "\(Int(since.timeIntervalSince1970))", message: message,
-            notify: config.notify)
-        return raised ? 1 : 0
-    }
-
     private func statusLine(lastSource: String, raised: Int) -> String {
         let failing = failing.count
-        let pending = (try? store.pendingDeliveryCount()) ?? 0
+        let pending = (try? store.pendingNotificationCount()) ?? 0
         let total = (try? store.alertCount()) ?? 0
-        return "\(config.sources.count) sources (\(failing) failing), \(total) alerts, \(pending) deliveries pending;"
+        return "\(config.sources.count) sources (\(failing) failing), \(total) alerts, \(pending) notifications pending;"
             + " last polled \(lastSource)"
     }
 
@@ -334,6 +219,11 @@ public actor Daemon {
         } catch {
             throw refuse(error.problems)
         }
+        let newPipeline: Pipeline
+        switch Pipeline.build(newConfig, rules: loaded.rules) {
+        case .success(let built): newPipeline = built
+        case .failure(let error): throw refuse(error.problems)
+        }
         var warnings = loaded.warnings
         if newConfig.stateDir != config.stateDir || newConfig.controlSocket != config.controlSocket {
             warnings.append("state_dir and control_socket changes take effect on restart")
@@ -348,9 +238,11 @@ public actor Daemon {
             if let old = config.sources.first(where: { $0.name == source.name }), old == source { continue }
             nextPoll[source.name] = .distantPast
         }
+        let receiversChanged = kept.notify != config.notify
         config = kept
-        rules = loaded.rules
+        pipeline = newPipeline
         pollContext = Self.context(kept, loaded.rules)
+        if receiversChanged { onReceivers?() }
         let summary = ReloadSummary(
             rules: rules.ruleCount, entities: rules.entityCount, sources: kept.sources.count, warnings: warnings)
         logger.info("reloaded: \(summary.rules) rules, \(summary.entities) entities, \(summary.sources) sources")
@@ -371,7 +263,7 @@ public actor Daemon {
         let sources = config.sources.map { source -> SourceStatus in
             let state = sourceState(source.name)
             return SourceStatus(
-                name: source.name, url: state?.url ?? source.url, interval: source.interval,
+                name: source.name, url: Redaction.url(state?.url ?? source.url), interval: source.interval,
                 lastPoll: state?.lastPollAt, lastSuccess: state?.lastSuccessAt,
                 lastResult: state?.lastResult?.rawValue ?? "pending", error: state?.lastError,
                 consecutiveFailures: state?.consecutiveFailures ?? 0, nextPoll: nextPoll[source.name],
@@ -381,7 +273,7 @@ public actor Daemon {
         return DaemonStatus(
             version: FrenemyVersion.version, startedAt: startedAt, uptimeSeconds: now.timeIntervalSince(startedAt),
             config: config.path, rules: rules.ruleCount, entities: rules.entityCount,
-            alerts: (try? store.alertCount()) ?? 0, pendingDeliveries: (try? store.pendingDeliveryCount()) ?? 0,
+            alerts: (try? store.alertCount()) ?? 0, pendingDeliveries: (try? store.pendingNotificationCount()) ?? 0,
             sources: sources)
     }
 
@@ -391,13 +283,22 @@ public actor Daemon {
 }
 
 extension Daemon {
-    /// Loads and tests the rules a config names, as startup and reload accept them.
-    public static func loadRules(_ config: DaemonConfig) throws(ReloadError) -> (rules: RuleSet, warnings: [String]) {
+    /// Loads and tests the rules a config names, and builds its routes and receivers, as
+    /// startup and reload accept them: every problem, with file:line, or a running pipeline.
+    public static func prepare(_ config: DaemonConfig) throws(ReloadError) -> (pipeline: Pipeline, warnings: [String]) {
+        let loaded: LoadedRules
         do {
-            let loaded = try LoadedRules.load(config.rules)
-            return (loaded.rules, loaded.warnings)
+            loaded = try LoadedRules.load(config.rules)
         } catch {
-            throw ReloadError(problems: error.problems)
+            // Report the receivers' and routes' problems too, not only the rules'.
+            guard let none = try? RuleSet.load(sources: []),
+                case .failure(let more) = Pipeline.build(config, rules: none)
+            else { throw ReloadError(problems: error.problems) }
+            throw ReloadError(problems: error.problems + more.problems)
+        }
+        switch Pipeline.build(config, rules: loaded.rules) {
+        case .success(let pipeline): return (pipeline, loaded.warnings)
+        case .failure(let error): throw error
         }
     }
 }

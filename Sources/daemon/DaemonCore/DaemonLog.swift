@@ -1,6 +1,6 @@
 import Foundation
 public import Logging
-public import Sinks
+public import AlertJournal
 import Systemd
 
 /// The daemon's own log: structured journal entries when a journal is there (so

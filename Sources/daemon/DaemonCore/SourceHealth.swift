@@ -1,6 +1,6 @@
 import Foundation
 import FrenemyConfig
-import Store
+import StateStore
 
 /// Decides when a source's trouble becomes an alert. Operators need to hear once when a
 /// source has been failing (or silent) for too long — not on every failed poll — and once

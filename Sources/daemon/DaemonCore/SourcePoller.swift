@@ -4,7 +4,7 @@ import FrenemyConfig
 import FrenemyModel
 import HTTPClient
 import SourceAdapters
-import Store
+import StateStore
 
 /// What one poll of one source found. Plain data, so polls run concurrently outside the
 /// daemon actor and only their results are folded into shared state.

@@ -12,6 +12,9 @@ public struct Route: Sendable {
         case labels([String])
         /// `group_by: ['...']`: every distinct label set is its own group.
         case all
+        /// No grouping at all: every alert is its own notification (the behaviour without a
+        /// `route:`).
+        case none
     }
 
     public var receiver: String
@@ -39,6 +42,8 @@ public struct Route: Sendable {
         public var groupInterval: TimeInterval
         /// Stable for the receiver, route and group labels: the group's identity in the store.
         public var groupKey: String
+        /// Every alert is its own group: the caller adds the alert's id to `groupKey`.
+        public var perAlert: Bool
     }
 
     /// Every destination of an alert with `labels`, each receiver once per route.
@@ -58,18 +63,19 @@ public struct Route: Sendable {
     private func destination(_ labels: LabelSet) -> Destination {
         let group: LabelSet
         switch grouping {
-        case .all: group = labels
+        case .all, .none: group = labels
         case .labels(let names): group = labels.restricted(to: names)
         }
         return Destination(
             receiver: receiver, routePath: path, groupLabels: group, groupWait: groupWait,
-            groupInterval: groupInterval, groupKey: Route.groupKey(receiver: receiver, route: path, labels: group))
+            groupInterval: groupInterval, groupKey: Route.groupKey(receiver: receiver, route: path, labels: group),
+            perAlert: grouping == .none)
     }
 
     /// A short stable hash of receiver, route and group labels.
-    public static func groupKey(receiver: String, route: String, labels: LabelSet) -> String {
+    public static func groupKey(receiver: String, route: String, labels: LabelSet, alertID: String = "") -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a, 64 bit: stable across runs and builds
-        for byte in "\(receiver)\u{0}\(route)\u{0}\(labels.description)".utf8 {
+        for byte in "\(receiver)\u{0}\(route)\u{0}\(labels.description)\u{0}\(alertID)".utf8 {
             hash ^= UInt64(byte)
             hash = hash &* 0x100_0000_01b3
         }
@@ -81,10 +87,10 @@ public struct Route: Sendable {
     /// alert, as before routing existed.
     public static func everyReceiver(_ receivers: [String]) -> Route {
         Route(
-            receiver: "", matchers: [], grouping: .all, groupWait: 0, groupInterval: 0, continue: false,
+            receiver: "", matchers: [], grouping: .none, groupWait: 0, groupInterval: 0, continue: false,
             routes: receivers.map {
                 Route(
-                    receiver: $0, matchers: [], grouping: .all, groupWait: 0, groupInterval: 0, continue: true,
+                    receiver: $0, matchers: [], grouping: .none, groupWait: 0, groupInterval: 0, continue: true,
                     routes: [], path: "notify.\($0)")
             }, path: "notify")
     }

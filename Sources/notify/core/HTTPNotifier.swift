@@ -1,4 +1,5 @@
 public import Foundation
+public import FrenemyModel
 public import HTTPClient
 
 /// An integration that delivers with one HTTP POST: it says how to build the request and,
@@ -111,15 +112,18 @@ public enum HTTPAnswer {
 /// its token in the path or the query, so only the scheme, host, port and the path's first
 /// segment are shown.
 public enum Redact {
-    /// `https://hooks.slack.com/services/…` — userinfo, the rest of the path and the query
-    /// are replaced by "…".
+    /// `https://hooks.slack.com/services/…` — userinfo is dropped; the path after its first
+    /// segment and the query are replaced by "…".
     public static func url(_ components: URLComponents) -> String {
         var out = "\(components.scheme ?? "http")://\(components.host ?? "?")"
         if let port = components.port { out += ":\(port)" }
+        // A lone segment may be the token itself (an ntfy topic), so it is shown only when
+        // more follow (`/services/…`, `/api/…`).
         let segments = components.path.split(separator: "/")
-        if let first = segments.first {
-            out += "/\(first)"
-            if segments.count > 1 { out += "/…" }
+        if segments.count > 1, let first = segments.first {
+            out += "/\(first)/…"
+        } else if !segments.isEmpty {
+            out += "/…"
         }
         if components.query != nil { out += "?…" }
         return out

@@ -41,7 +41,7 @@ public struct MessageFacts: Sendable, Equatable {
     public var groupAlertCount: Int
     public var alertIDs: [String]
 
-    public init(_ notification: Notification) {
+    public init(_ notification: AlertNotification) {
         let lead = notification.lead
         title = lead?.ruleTitle ?? "frenemy alert"
         severity = notification.severity

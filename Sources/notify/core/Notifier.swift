@@ -1,5 +1,6 @@
 public import Foundation
 public import FrenemyConfig
+public import FrenemyModel
 public import HTTPClient
 
 /// One integration (Slack, Teams, e-mail, ...): turns a notification into the bytes its service
@@ -10,7 +11,7 @@ public protocol Notifier: Sendable {
     /// Renders the message. Called once, when the notification is queued; the result is stored
     /// and sent as-is on every attempt, so retries and restarts send the same bytes under the
     /// same id and a receiver can deduplicate.
-    func render(_ notification: Notification) throws(RenderError) -> OutgoingMessage
+    func render(_ notification: AlertNotification) throws(RenderError) -> OutgoingMessage
 
     /// Makes one delivery attempt of a stored message and classifies the answer.
     func deliver(_ message: OutgoingMessage, id: String, context: DeliveryContext) async -> DeliveryOutcome
@@ -18,33 +19,6 @@ public protocol Notifier: Sendable {
     /// Where this receiver sends, for `frenemyctl receivers` and logs: host and a redacted
     /// path, never a token.
     var target: String { get }
-}
-
-/// What a rendered notification is: a body and how to send it. Stored in the outbox.
-public struct OutgoingMessage: Sendable, Codable, Equatable {
-    public var body: Data
-    public var contentType: String
-    /// Extra headers that are part of the message (e.g. ntfy's `Title`), never credentials:
-    /// those are added at send time from the config.
-    public var headers: [Header]
-    /// Query parameters to add to the configured URL (e.g. Google Chat's `threadKey`).
-    public var query: [Header]
-
-    public struct Header: Sendable, Codable, Equatable {
-        public var name: String
-        public var value: String
-        public init(_ name: String, _ value: String) {
-            self.name = name
-            self.value = value
-        }
-    }
-
-    public init(body: Data, contentType: String = "application/json", headers: [Header] = [], query: [Header] = []) {
-        self.body = body
-        self.contentType = contentType
-        self.headers = headers
-        self.query = query
-    }
 }
 
 /// A notification that cannot be rendered (a template error at send time, say).

@@ -19,7 +19,7 @@ public enum NotifierRegistry {
     public static func make(_ config: ReceiverConfig) throws(ConfigError) -> any Notifier {
         guard let factory = factories[config.type] else {
             throw ConfigError(
-                file: config.file, line: config.line, column: 1, key: "\(config.path).type",
+                file: config.file, line: config.typeLine, column: 1, key: "\(config.path).type",
                 message: "unknown notifier type '\(config.type)' (known: \(types.joined(separator: ", ")))")
         }
         return try factory.make(config, sharedKeys)

@@ -6,7 +6,7 @@ import FrenemyModel
 /// matched. Both come from `MessageFacts`, so the e-mail says what Slack and the rest say.
 struct EmailContent {
     let facts: MessageFacts
-    let notification: Notification
+    let notification: AlertNotification
 
     /// Parties grouped by role, in the order the roles first appear: "vendor" → ["Scale AI"].
     private var roles: [(role: String, names: [String])] {

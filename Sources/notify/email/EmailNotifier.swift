@@ -1,6 +1,6 @@
 import Foundation
 import FrenemyConfig
-import FrenemyModel
+public import FrenemyModel
 public import HTTPClient
 
 /// `type: email`: one RFC 5322 message per notification, submitted over SMTP.
@@ -58,7 +58,7 @@ public struct EmailNotifier: Notifier {
 
     // MARK: Rendering
 
-    public func render(_ notification: Notification) throws(RenderError) -> OutgoingMessage {
+    public func render(_ notification: AlertNotification) throws(RenderError) -> OutgoingMessage {
         guard !notification.alerts.isEmpty else { throw RenderError("a notification without alerts") }
         let facts = MessageFacts(notification)
         let content = EmailContent(facts: facts, notification: notification)

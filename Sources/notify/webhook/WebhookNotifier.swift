@@ -1,6 +1,6 @@
 public import Foundation
 import FrenemyConfig
-import FrenemyModel
+public import FrenemyModel
 
 /// `type: webhook`: the generic Standard Webhooks JSON POST. The body keeps the shape
 /// receivers written for earlier versions read (`data` is the lead alert), and adds the
@@ -61,7 +61,7 @@ public struct WebhookNotifier: HTTPNotifier {
         var notification: Body
     }
 
-    public func render(_ notification: Notification) throws(RenderError) -> OutgoingMessage {
+    public func render(_ notification: AlertNotification) throws(RenderError) -> OutgoingMessage {
         guard let lead = notification.lead else { throw RenderError("a notification without alerts") }
         let envelope = Envelope(
             type: Self.alertRaised, timestamp: lead.createdAt, data: lead,

@@ -1,10 +1,10 @@
 public import Foundation
-public import FrenemyModel
+
 
 /// One message for one group of alerts to one receiver: what is delivered, rather than single
 /// alerts. Decided by the dispatcher and queued in the same transaction, with an id that stays
 /// the same on every retry and restart (the generic webhook's `webhook-id`).
-public struct Notification: Sendable, Codable, Equatable {
+public struct AlertNotification: Sendable, Codable, Equatable {
     /// Stable id (`ntf_...`).
     public var id: String
     public var receiver: String
@@ -51,3 +51,32 @@ public struct Notification: Sendable, Codable, Equatable {
     /// Whether this is an update of a group already notified.
     public var isUpdate: Bool { sequence > 1 }
 }
+
+/// What a rendered notification is: a body and how to send it. Stored in the outbox as it is,
+/// so every attempt, before or after a restart, sends the same bytes.
+public struct OutgoingMessage: Sendable, Codable, Equatable {
+    public var body: Data
+    public var contentType: String
+    /// Extra headers that are part of the message (e.g. ntfy's `Title`), never credentials:
+    /// those are added at send time from the config.
+    public var headers: [Header]
+    /// Query parameters to add to the configured URL (e.g. Google Chat's `threadKey`).
+    public var query: [Header]
+
+    public struct Header: Sendable, Codable, Equatable {
+        public var name: String
+        public var value: String
+        public init(_ name: String, _ value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public init(body: Data, contentType: String = "application/json", headers: [Header] = [], query: [Header] = []) {
+        self.body = body
+        self.contentType = contentType
+        self.headers = headers
+        self.query = query
+    }
+}
+

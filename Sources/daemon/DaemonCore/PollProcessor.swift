@@ -1,0 +1,220 @@
+import FeedParser
+import Foundation
+import FrenemyConfig
+import AlertJournal
+import FrenemyModel
+import Logging
+import SourceAdapters
+import StateStore
+
+/// Turns one poll's outcome into the source's new state, the items it marks seen and the
+/// alerts they raise, and commits all of it in one transaction (`Ingestion.ingest`). Runs in
+/// the poll's own task, outside the daemon actor, so matching and SQLite never delay the
+/// control socket. If the commit fails, nothing is marked seen: the next poll redoes it.
+struct PollProcessor: Sendable {
+    let store: any StateStore
+    let journaler: AlertJournaler
+    let logger: Logger
+    let policy: PollPolicy
+    let startedAt: Date
+
+    /// What the daemon actor folds into its schedule.
+    struct Processed: Sendable {
+        var source: String
+        var state: SourceState
+        var raised: Int
+        /// When to poll next (nil: stopped).
+        var nextPoll: Date?
+        /// A host that asked us to stay away, until when.
+        var hostHold: (host: String, until: Date)?
+        /// False when the store refused the write; the poll is retried soon.
+        var stored: Bool
+    }
+
+    /// Retry soon when the store refused a write (disk full, locked): nothing was lost, and
+    /// the condition is usually cleared by an operator.
+    static let storeRetry: TimeInterval = 30
+
+    func process(_ outcome: PollOutcome, current: SourceConfig, previous: SourceState?, pipeline: Pipeline)
+        -> Processed
+    {
+        let source = outcome.source
+        var state = previous ?? SourceState(name: source.name, url: source.url)
+        if state.configuredURL != source.url {
+            // New source, or the operator changed its URL: forget any earlier permanent move.
+            state.url = source.url
+            state.configuredURL = source.url
+        }
+        state.lastPollAt = outcome.at
+        var batch = IngestBatch(now: outcome.at)
+        var hostHold: (String, Date)?
+        switch outcome.result {
+        case .fetched(let feed):
+            recovered(&state, source: source)
+            state.lastResult = feed.warnings.isEmpty ? .ok : .degraded
+            state.lastError = feed.warnings.first
+            state.etag = outcome.etag
+            state.lastModified = outcome.lastModified
+            state.bodyHash = outcome.bodyHash
+            state.nextPollAt = policy.afterSuccess(
+                interval: current.interval, freshnessHint: outcome.freshness, now: outcome.at)
+            batch.items = newItems(feed, source: source.name, pipeline: pipeline)
+        case .notModified:
+            recovered(&state, source: source)
+            state.lastResult = .notModified
+            state.lastError = nil
+            state.nextPollAt = policy.afterSuccess(
+                interval: current.interval, freshnessHint: outcome.freshness, now: outcome.at)
+        case .failed(let reason):
+            state.lastResult = .failing
+            state.lastError = reason
+            state.consecutiveFailures += 1
+            state.failingSince = state.failingSince ?? outcome.at
+            state.nextPollAt = policy.afterFailure(
+                interval: current.interval, failures: state.consecutiveFailures, retryAfter: outcome.retryAfter,
+                now: outcome.at)
+            if let retryAfter = outcome.retryAfter, let host = URLComponents(string: state.url)?.host {
+                hostHold = (host, outcome.at.addingTimeInterval(retryAfter))
+            }
+            if state.consecutiveFailures == 1 {
+                logger.warning(
+                    "source \(source.name) failed: \(reason); retrying with backoff",
+                    metadata: [
+                        "message_id": "\(MessageIDs.trouble)", "source": "\(source.name)",
+                        "url": "\(Redaction.url(state.url))",
+                    ])
+            }
+        case .gone(let reason):
+            state.lastResult = .stopped
+            state.lastError = reason
+            state.consecutiveFailures += 1
+            state.failingSince = state.failingSince ?? outcome.at
+            state.nextPollAt = nil
+            if state.troubleRaisedAt == nil {
+                batch.alerts.append(
+                    AlertBuilder.trouble(
+                        .stopped, source: source.name, key: "\(Int(outcome.at.timeIntervalSince1970))",
+                        message: "source \(source.name) stopped: \(reason)", pipeline: pipeline, now: outcome.at))
+                state.troubleRaisedAt = outcome.at
+            }
+            logger.error(
+                "source \(source.name) stopped: \(reason); fix or remove it in the config and reload",
+                metadata: [
+                    "message_id": "\(MessageIDs.trouble)", "source": "\(source.name)",
+                    "url": "\(Redaction.url(state.url))",
+                ])
+        }
+        if let moved = outcome.movedTo, moved != state.url {
+            logger.notice(
+                "source \(source.name) moved permanently from \(Redaction.url(state.url)) to \(Redaction.url(moved)); polling the new address",
+                metadata: ["source": "\(source.name)"])
+            state.url = moved
+        }
+        if !batch.items.isEmpty { state.lastNewItemAt = outcome.at }
+        if let trouble = health(&state, source: current, now: outcome.at, pipeline: pipeline) {
+            batch.alerts.append(trouble)
+        }
+        batch.source = state
+        let result: IngestResult
+        do {
+            result = try store.ingest(batch)
+        } catch {
+            logger.error(
+                "cannot record the poll of \(source.name) in \(store.location): \(error); nothing was marked seen, retrying in \(Int(Self.storeRetry))s",
+                metadata: ["message_id": "\(MessageIDs.trouble)", "source": "\(source.name)"])
+            return Processed(
+                source: source.name, state: state, raised: 0, nextPoll: outcome.at.addingTimeInterval(Self.storeRetry),
+                hostHold: hostHold, stored: false)
+        }
+        journaler.record(result.raised)
+        setAside(outcome.spooled, source: source.name)
+        return Processed(
+            source: source.name, state: state, raised: result.raised.count, nextPoll: state.nextPollAt,
+            hostHold: hostHold, stored: true)
+    }
+
+    /// The feed's items not yet seen, each with the alerts it raises. Seen items are left
+    /// out here (one query) and again by the store's insert (in case of a concurrent poll).
+    private func newItems(_ feed: ParsedFeed, source: String, pipeline: Pipeline) -> [IngestItem] {
+        let seen: Set<String>
+        do {
+            seen = try store.seenItems(source: source, itemIDs: feed.items.map(\.id))
+        } catch {
+            logger.error("cannot read which items of \(source) were seen: \(error)")
+            seen = []
+        }
+        var fresh: Set<String> = []
+        return feed.items.compactMap { item in
+            guard !seen.contains(item.id), fresh.insert(item.id).inserted else { return nil }
+            return IngestItem(
+                source: source, itemID: item.id, title: item.title, link: item.link, published: item.published,
+                alerts: AlertBuilder.alerts(for: item, source: source, pipeline: pipeline))
+        }
+    }
+
+    private func recovered(_ state: inout SourceState, source: SourceConfig) {
+        if state.consecutiveFailures > 0 {
+            logger.notice(
+                "source \(source.name) recovered after \(state.consecutiveFailures) failed polls",
+                metadata: ["source": "\(source.name)"])
+        }
+        state.lastSuccessAt = Date()
+        state.consecutiveFailures = 0
+        state.failingSince = nil
+    }
+
+    /// A source's trouble alert (failing or silent too long) once per episode, and a recovery
+    /// notice when it ends; both go through the normal alert path.
+    private func health(_ state: inout SourceState, source: SourceConfig, now: Date, pipeline: Pipeline)
+        -> IngestAlert?
+    {
+        let event = SourceHealth.event(
+            state: state, source: source, lastNewItem: state.lastNewItemAt, watchingSince: startedAt, now: now)
+        let kind: AlertBuilder.Trouble
+        let since: Date
+        let message: String
+        switch event {
+        case nil:
+            return nil
+        case .failing(let start, let error):
+            (kind, since) = (.failing, start)
+            message =
+                "source \(source.name) has been failing since \(RFC3339.string(from: start)) (\(state.consecutiveFailures) polls): \(error)"
+        case .silent(let start):
+            (kind, since) = (.silent, start)
+            message =
+                "source \(source.name) has published nothing new since \(RFC3339.string(from: start)), longer than its expect_update of \(DurationText.format(source.expectUpdate ?? 0))"
+        case .recovered(let troubleAt):
+            (kind, since) = (.recovered, troubleAt)
+            message = "source \(source.name) is healthy again (trouble reported \(RFC3339.string(from: troubleAt)))"
+        }
+        state.troubleRaisedAt = kind == .recovered ? nil : now
+        return AlertBuilder.trouble(
+            kind, source: source.name, key: "\(Int(since.timeIntervalSince1970))", message: message,
+            pipeline: pipeline, now: now)
+    }
+
+    /// Moves ingested spool files to `.done/` (or `.failed/`), so each is ingested once.
+    private func setAside(_ files: [SpooledFile], source: String) {
+        guard let folder = files.first?.url.deletingLastPathComponent().path else { return }
+        let spool = DirectorySpool(path: folder)
+        for file in files {
+            do {
+                _ = try spool.markDone(file.url, failed: file.failed)
+            } catch {
+                logger.error("source \(source): cannot move \(file.url.path) aside: \(error)")
+            }
+        }
+    }
+}
+
+/// Hides credentials in URLs before they reach a log line or an API answer: userinfo
+/// (`user:password@`) is dropped, and a query that may hold a key is kept only as "…".
+public enum Redaction {
+    public static func url(_ text: String) -> String {
+        guard var c = URLComponents(string: text), c.user != nil || c.password != nil else { return text }
+        c.user = nil
+        c.password = nil
+        return c.string ?? text
+    }
+}
