@@ -1,7 +1,8 @@
 """Issue 8: `type: email` delivers through a real SMTP server on loopback (aiosmtpd), over
 STARTTLS with AUTH, and what arrives is a proper message: decoded subject, multipart/alternative
 with text and HTML, and an update threaded under its group's first message. A server that
-offers no STARTTLS gets nothing (the delivery stays queued, the reason in words).
+offers no STARTTLS gets nothing (the delivery stays queued, the reason in words), and a login
+the server refuses is a permanent failure.
 """
 
 from __future__ import annotations
@@ -141,6 +142,29 @@ def test_required_starttls_not_offered_is_not_delivered(frenemy, feeds, journal,
         assert plain.snapshot() == [], "nothing may be sent without the STARTTLS the receiver requires"
     finally:
         plain.stop()
+
+
+def test_notify_test_sends_a_sample_and_a_refused_login_is_permanent(frenemy, feeds, mail_server, uid, tmp_path):
+    config, _ = write_config(frenemy, feeds, tmp_path, uid, email_entry(mail_server, tmp_path), [])
+    daemon = frenemy.start(config)
+    res = daemon.ctl("notify", "test", "mail")
+    assert res.stdout.startswith("mail: delivered: 250"), res.stdout
+    got = mail_server.wait_for(1, timeout=RETRY_TIMEOUT)
+    assert len(got) == 1 and got[0].message().get_content_type() == "multipart/alternative"
+    table = daemon.ctl("receivers").stdout
+    assert "email" in table and mail_server.url in table, table
+    assert PASSWORD not in table + json.dumps(daemon.ctl_json("receivers"))
+    daemon.stop()
+
+    bad = email_entry(mail_server, tmp_path)
+    (tmp_path / "smtp-password").write_text("not-the-password\n")  # the same file, now wrong
+    config, _ = write_config(frenemy, feeds, tmp_path, uid, bad, [])
+    daemon = frenemy.start(config)
+    res = daemon.ctl("notify", "test", "mail", check=False)
+    assert res.returncode == 1, res.stdout + res.stderr
+    assert res.stdout.startswith("mail: permanent: ") and "535" in res.stdout, res.stdout
+    assert "not-the-password" not in res.stdout + res.stderr
+    assert len(mail_server.snapshot()) == 1
 
 
 def test_bad_address_is_a_located_config_error(frenemy, feeds, mail_server, uid, tmp_path):
