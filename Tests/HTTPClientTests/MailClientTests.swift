@@ -42,6 +42,29 @@ final class MailClientTests: XCTestCase {
         XCTAssertEqual(got.envelope["user"] as? String, "frenemy")
     }
 
+    func testSMTPSIsTLSFromTheFirstByte() async throws {
+        let s = try start(["--smtps", "--auth", "frenemy:\(Self.password)"])
+        var server = mailServer(s)
+        server.url = "smtps://127.0.0.1:\(s.port)"
+        let answer = try await client.send(
+            message, from: "a@frenemy.test", recipients: ["b@frenemy.test"], server: server)
+        XCTAssertTrue(answer.hasPrefix("250"), answer)
+        let got = try s.waitForMessage(1)
+        XCTAssertEqual(got.envelope["tls"] as? Bool, true)
+        XCTAssertEqual(got.envelope["user"] as? String, "frenemy")
+    }
+
+    func testTheMessageTimeoutBoundsAServerThatNeverAnswers() async throws {
+        let s = try SMTPTestServer(silent: true)
+        server = s
+        let started = Date()
+        let error = try await sendExpectingFailure(
+            MailServer(url: "smtp://127.0.0.1:\(s.port)", timeout: .seconds(1)))
+        XCTAssertNil(error.code)
+        XCTAssertTrue(error.description.contains("timed out"), error.description)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5)
+    }
+
     func testWrongPasswordIsA5xxWithoutThePasswordInTheText() async throws {
         let s = try start(["--tls", "--auth", "frenemy:\(Self.password)"])
         let wrong = "not-the-Pa55word"

@@ -5,7 +5,7 @@ and AUTH (PLAIN/LOGIN, offered only after STARTTLS, as real submission servers d
 As a module: `SMTPServer(...).start()`, then `wait_for(n)` returns the received messages.
 As a script (for the Swift HTTPClientTests):
 
-    python3 smtp.py --dir DIR [--tls] [--auth USER:PASSWORD] [--reject ADDRESS=CODE ...]
+    python3 smtp.py --dir DIR [--tls | --smtps] [--auth USER:PASSWORD] [--reject ADDRESS=CODE ...]
 
 prints "READY <port>" once listening, writes each accepted message to DIR/<n>.eml with its
 envelope in DIR/<n>.json, and runs until SIGTERM.
@@ -76,7 +76,7 @@ class _Handler:
         user = session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None
         got = Received(
             mail_from=envelope.mail_from, rcpt_tos=list(envelope.rcpt_tos), data=bytes(envelope.original_content),
-            tls=session.ssl is not None, user=user)
+            tls=self.server.implicit_tls or session.ssl is not None, user=user)
         self.server._accept(got)
         return "250 2.0.0 Ok: queued as frenemy-test"
 
@@ -85,15 +85,17 @@ class SMTPServer:
     """aiosmtpd on 127.0.0.1 with an ephemeral port, run on an event loop in a thread.
 
     tls: offer STARTTLS (the certificate is written to `directory`, see `ca_file`).
+    implicit_tls: TLS from the first byte instead (smtps://), same certificate.
     auth: {"user": "password"}; with it, AUTH is required before MAIL (and needs TLS).
     reject: {"address": code}: RCPT TO of that address answered with the code (4xx or 5xx).
     """
 
-    def __init__(self, directory: Path, *, tls: bool = True, auth: dict[str, str] | None = None,
-                 reject: dict[str, int] | None = None) -> None:
+    def __init__(self, directory: Path, *, tls: bool = True, implicit_tls: bool = False,
+                 auth: dict[str, str] | None = None, reject: dict[str, int] | None = None) -> None:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
-        self.tls = tls
+        self.tls = tls or implicit_tls
+        self.implicit_tls = implicit_tls
         self.auth = auth
         self.reject = {k.lower(): v for k, v in (reject or {}).items()}
         self.received: list[Received] = []
@@ -106,7 +108,7 @@ class SMTPServer:
         self.port = 0
         self.ca_file: Path | None = None
         self._context: ssl.SSLContext | None = None
-        if tls:
+        if self.tls:
             cert, key = make_certificate(self.directory)
             self.ca_file = cert
             self._context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -122,9 +124,11 @@ class SMTPServer:
 
     def _factory(self):
         return SMTP(
-            _Handler(self), hostname="smtp.test", tls_context=self._context,
-            require_starttls=self._context is not None, authenticator=self._authenticate if self.auth else None,
-            auth_required=self.auth is not None, auth_require_tls=True, loop=self._loop)
+            _Handler(self), hostname="smtp.test", tls_context=None if self.implicit_tls else self._context,
+            require_starttls=self._context is not None and not self.implicit_tls,
+            authenticator=self._authenticate if self.auth else None,
+            # With implicit TLS aiosmtpd does not see the TLS itself, so it must not wait for STARTTLS.
+            auth_required=self.auth is not None, auth_require_tls=not self.implicit_tls, loop=self._loop)
 
     def start(self) -> "SMTPServer":
         ready = threading.Event()
@@ -135,7 +139,9 @@ class SMTPServer:
             asyncio.set_event_loop(self._loop)
             try:
                 self._server = self._loop.run_until_complete(
-                    self._loop.create_server(self._factory, host="127.0.0.1", port=0))
+                    self._loop.create_server(
+                        self._factory, host="127.0.0.1", port=0,
+                        ssl=self._context if self.implicit_tls else None))
                 self.port = self._server.sockets[0].getsockname()[1]
             except BaseException as e:  # reported to start()'s caller
                 failure.append(e)
@@ -163,7 +169,7 @@ class SMTPServer:
 
     @property
     def url(self) -> str:
-        return f"smtp://127.0.0.1:{self.port}"
+        return f"{'smtps' if self.implicit_tls else 'smtp'}://127.0.0.1:{self.port}"
 
     def _accept(self, got: Received) -> None:
         with self._cond:
@@ -187,13 +193,15 @@ class SMTPServer:
 def main(argv: list[str]) -> None:
     # A child spawned from a Swift concurrency thread inherits its blocked signal mask.
     signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
-    directory, tls, auth, reject = None, False, None, {}
+    directory, tls, implicit_tls, auth, reject = None, False, False, None, {}
     args = iter(argv)
     for arg in args:
         if arg == "--dir":
             directory = Path(next(args))
         elif arg == "--tls":
             tls = True
+        elif arg == "--smtps":
+            implicit_tls = True
         elif arg == "--auth":
             user, _, password = next(args).partition(":")
             auth = {user: password}
@@ -204,7 +212,7 @@ def main(argv: list[str]) -> None:
             sys.exit(f"unknown argument {arg}")
     if directory is None:
         sys.exit("--dir is required")
-    server = SMTPServer(directory, tls=tls, auth=auth, reject=reject)
+    server = SMTPServer(directory, tls=tls, implicit_tls=implicit_tls, auth=auth, reject=reject)
     count = 0
 
     def spool(got: Received) -> None:
