@@ -28,8 +28,12 @@ public struct EmailNotifier: Notifier {
 
     /// Where and how to submit (carries the password: see `target` for what may be shown).
     public var server: MailServer
+    /// The `From` header; its bare address is also the envelope sender, so bounces come back
+    /// to it, and its domain names the `Message-ID`s.
     public var from: MailAddress
+    /// The `To` header and the first envelope recipients.
     public var to: [MailAddress]
+    /// The `Cc` header, also envelope recipients.
     public var cc: [MailAddress]
 
     /// For code and tests building a receiver by hand; the config path validates first.
@@ -58,6 +62,9 @@ public struct EmailNotifier: Notifier {
 
     // MARK: Rendering
 
+    /// The whole RFC 5322 message, made once when the notification is queued, so every retry
+    /// sends the same bytes with the same `Message-ID` and `Date` (a receiver sees one message,
+    /// never two versions of it).
     public func render(_ notification: AlertNotification) throws(RenderError) -> OutgoingMessage {
         guard !notification.alerts.isEmpty else { throw RenderError("a notification without alerts") }
         let facts = MessageFacts(notification)
@@ -105,6 +112,8 @@ public struct EmailNotifier: Notifier {
 
     // MARK: Delivery
 
+    /// One SMTP submission through `context.mail`, bounded by the attempt's timeout. The reply
+    /// code decides: 5xx permanent, 4xx and transport trouble retried.
     public func deliver(_ message: OutgoingMessage, id: String, context: DeliveryContext) async -> DeliveryOutcome {
         guard let mail = context.mail else {
             return .permanent(reason: "this daemon has no mail transport, so type: email cannot deliver")

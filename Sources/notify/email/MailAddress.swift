@@ -11,6 +11,8 @@ public struct MailAddress: Sendable, Equatable, CustomStringConvertible {
     /// The bare address (`risk@example.com`), what SMTP's envelope carries.
     public var address: String
 
+    /// Unchecked, for code and tests that already hold a valid address; config goes through
+    /// `init(parsing:)`.
     public init(name: String? = nil, address: String) {
         self.name = name
         self.address = address
@@ -41,6 +43,7 @@ public struct MailAddress: Sendable, Equatable, CustomStringConvertible {
         address.split(separator: "@").last.map { $0.lowercased() } ?? "localhost"
     }
 
+    /// `Name <addr>` or `addr`, for logs (never header text: see `headerForm`).
     public var description: String {
         name.map { "\($0) <\(address)>" } ?? address
     }
