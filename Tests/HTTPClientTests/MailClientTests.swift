@@ -101,11 +101,14 @@ final class MailClientTests: XCTestCase {
 
     func testPlainSMTPOnlyWhenStartTLSIsExplicitlyOff() async throws {
         let s = try start([])
-        let server = MailServer(url: "smtp://127.0.0.1:\(s.port)", requireStartTLS: false)
+        // The URL's path is the EHLO name (libcurl's convention; without one it is "localhost").
+        let server = MailServer(url: "smtp://127.0.0.1:\(s.port)/frenemy.example.com", requireStartTLS: false)
         let answer = try await client.send(
             message, from: "a@frenemy.test", recipients: ["b@frenemy.test"], server: server)
         XCTAssertTrue(answer.hasPrefix("250"), answer)
-        XCTAssertEqual(try s.waitForMessage(1).envelope["tls"] as? Bool, false)
+        let got = try s.waitForMessage(1)
+        XCTAssertEqual(got.envelope["tls"] as? Bool, false)
+        XCTAssertEqual(got.envelope["helo"] as? String, "frenemy.example.com")
     }
 
     func testUntrustedCertificateIsATLSFailureWithoutCode() async throws {

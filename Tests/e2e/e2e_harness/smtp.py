@@ -56,6 +56,7 @@ class Received:
     data: bytes
     tls: bool
     user: str | None
+    helo: str | None = None
 
     def message(self) -> EmailMessage:
         return email.message_from_bytes(self.data, policy=email.policy.default)
@@ -76,7 +77,7 @@ class _Handler:
         user = session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None
         got = Received(
             mail_from=envelope.mail_from, rcpt_tos=list(envelope.rcpt_tos), data=bytes(envelope.original_content),
-            tls=self.server.implicit_tls or session.ssl is not None, user=user)
+            tls=self.server.implicit_tls or session.ssl is not None, user=user, helo=session.host_name)
         self.server._accept(got)
         return "250 2.0.0 Ok: queued as frenemy-test"
 
@@ -220,7 +221,8 @@ def main(argv: list[str]) -> None:
         count += 1
         (directory / f"{count}.eml.tmp").write_bytes(got.data)
         (directory / f"{count}.json").write_text(json.dumps(
-            {"mail_from": got.mail_from, "rcpt_tos": got.rcpt_tos, "tls": got.tls, "user": got.user}))
+            {"mail_from": got.mail_from, "rcpt_tos": got.rcpt_tos, "tls": got.tls, "user": got.user,
+             "helo": got.helo}))
         os.replace(directory / f"{count}.eml.tmp", directory / f"{count}.eml")
 
     server.on_message = spool
