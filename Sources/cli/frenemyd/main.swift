@@ -124,7 +124,8 @@ struct Frenemyd: AsyncParsableCommand {
         let delivery = DeliveryService(
             store: store,
             context: DeliveryContext(
-                http: deliveryHTTP, userAgent: settings.requestUserAgent(base: FrenemyVersion.userAgent)),
+                http: deliveryHTTP, mail: CurlMailClient(),
+                userAgent: settings.requestUserAgent(base: FrenemyVersion.userAgent)),
             logger: logger, pipeline: { await daemon.pipeline }, raiseTrouble: { await daemon.raise($0) })
         let flusher = GroupFlusher(store: store, logger: logger, pipeline: { await daemon.pipeline }, delivery: delivery)
 

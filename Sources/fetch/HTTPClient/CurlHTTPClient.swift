@@ -3,8 +3,9 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// libcurl's process-wide setup, run exactly once (global `let`s initialize atomically).
-private let curlGlobalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_ALL))
+/// libcurl's process-wide setup, run exactly once (global `let`s initialize atomically);
+/// shared by the HTTP and mail clients.
+let curlGlobalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_ALL))
 
 /// The production `HTTPTransport`: libcurl's multi interface driven by one background thread.
 ///

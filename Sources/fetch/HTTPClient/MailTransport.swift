@@ -16,16 +16,20 @@ public struct MailServer: Sendable, Equatable {
     public var username: String?
     public var password: String?
     public var caBundle: String?
+    /// Bound on the whole dialogue for this message (the delivery worker's per-attempt
+    /// timeout); nil uses the transport's default.
+    public var timeout: Duration?
 
     public init(
         url: String, requireStartTLS: Bool = true, username: String? = nil, password: String? = nil,
-        caBundle: String? = nil
+        caBundle: String? = nil, timeout: Duration? = nil
     ) {
         self.url = url
         self.requireStartTLS = requireStartTLS
         self.username = username
         self.password = password
         self.caBundle = caBundle
+        self.timeout = timeout
     }
 }
 

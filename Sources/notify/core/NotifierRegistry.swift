@@ -12,6 +12,7 @@ public enum NotifierRegistry {
             TeamsNotifier.factory,
             GoogleChatNotifier.factory,
             NtfyNotifier.factory,
+            EmailNotifier.factory,
         ].map { ($0.type, $0) })
 
     /// The known types, sorted, for error messages and docs.
