@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // Receivers' message templates: a maintained Mustache implementation instead of our own.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // C shims: the only targets that see C APIs; each is wrapped once by a Swift module.
@@ -80,6 +82,7 @@ let package = Package(
             name: "Notify",
             dependencies: [
                 "FrenemyModel", "FrenemyConfig", "HTTPClient", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
             path: "Sources/notify", swiftSettings: strict),
         .target(

@@ -28,6 +28,8 @@ public enum NotifierRegistry {
                 file: config.file, line: config.typeLine, column: 1, key: "\(config.path).type",
                 message: "unknown notifier type '\(config.type)' (known: \(types.joined(separator: ", ")))")
         }
-        return try factory.make(config, sharedKeys)
+        let notifier = try factory.make(config, sharedKeys)
+        guard config.settings["template"] != nil else { return notifier }
+        return TemplatedNotifier(base: notifier, template: try MessageTemplate(config: config))
     }
 }
