@@ -183,6 +183,9 @@ public actor Daemon {
         nextPoll[name] = processed.nextPoll ?? .distantFuture
         if processed.stored {
             if processed.state.failingSince == nil { failing.remove(name) } else { failing.insert(name) }
+            storeError = nil
+        } else {
+            storeError = processed.storeError
         }
         if processed.raised > 0 { onAlerts?() }
         onCycle?(statusLine(lastSource: name, raised: processed.raised))
@@ -198,8 +201,9 @@ public actor Daemon {
         let failing = failing.count
         let pending = (try? store.pendingNotificationCount()) ?? 0
         let total = (try? store.alertCount()) ?? 0
+        let trouble = storeError.map { " STATE NOT WRITABLE: \($0);" } ?? ""
         return "\(config.sources.count) sources (\(failing) failing), \(total) alerts, \(pending) notifications pending;"
-            + " last polled \(lastSource)"
+            + trouble + " last polled \(lastSource)"
     }
 
     // MARK: Retention
@@ -275,6 +279,8 @@ public actor Daemon {
 
     /// Why the daemon runs on its last good configuration, when it does (shown in status).
     private var degraded: String?
+    /// The store's last refusal (disk full, read-only, locked) until a write succeeds again.
+    private var storeError: String?
 
     /// Marks the running configuration as the saved last good one instead of the files on disk.
     public func runningOnLastGood(_ reason: String) {
@@ -315,7 +321,7 @@ public actor Daemon {
             version: FrenemyVersion.version, startedAt: startedAt, uptimeSeconds: now.timeIntervalSince(startedAt),
             config: config.path, rules: rules.ruleCount, entities: rules.entityCount,
             alerts: (try? store.alertCount()) ?? 0, pendingDeliveries: (try? store.pendingNotificationCount()) ?? 0,
-            databaseBytes: try? store.sizeBytes(), degraded: degraded,
+            databaseBytes: try? store.sizeBytes(), degraded: degraded, storeError: storeError,
             sources: sources)
     }
 

@@ -29,11 +29,13 @@ struct PollProcessor: Sendable {
         var hostHold: (host: String, until: Date)?
         /// False when the store refused the write; the poll is retried soon.
         var stored: Bool
+        /// The store's refusal, in words.
+        var storeError: String? = nil
     }
 
     /// Retry soon when the store refused a write (disk full, locked): nothing was lost, and
     /// the condition is usually cleared by an operator.
-    static let storeRetry: TimeInterval = 30
+    static let storeRetry: TimeInterval = 10
 
     func process(_ outcome: PollOutcome, current: SourceConfig, previous: SourceState?, pipeline: Pipeline)
         -> Processed
@@ -124,7 +126,7 @@ struct PollProcessor: Sendable {
                 metadata: ["message_id": "\(MessageIDs.trouble)", "source": "\(source.name)"])
             return Processed(
                 source: source.name, state: state, raised: 0, nextPoll: outcome.at.addingTimeInterval(Self.storeRetry),
-                hostHold: hostHold, stored: false)
+                hostHold: hostHold, stored: false, storeError: "\(error)")
         }
         journaler.record(result.raised)
         setAside(outcome.spooled, source: source.name)

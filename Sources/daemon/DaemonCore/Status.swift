@@ -15,10 +15,14 @@ public struct DaemonStatus: Codable, Sendable {
     /// Set when the daemon runs on its last good configuration because the files on disk were
     /// refused at start: why, and since when that configuration was saved.
     public var degraded: String?
+    /// Set while the state database refuses writes (disk full, read-only, locked): nothing is
+    /// marked seen until it accepts them again, and the polls are retried.
+    public var storeError: String?
     public var sources: [SourceStatus]
 
     enum CodingKeys: String, CodingKey {
         case version, config, rules, entities, alerts, sources, degraded
+        case storeError = "store_error"
         case databaseBytes = "database_bytes"
         case startedAt = "started_at"
         case uptimeSeconds = "uptime_seconds"
