@@ -37,8 +37,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "Tests" / "e2e" / "fixtures" / "quality"
 
-# Directional rules: their competitor is the actor (buyer, investor, the company hiring).
-DIRECTIONAL = {"competitor-acquires-vendor", "competitor-invests-in-vendor", "vendor-executive-joins-competitor"}
+# Directional rules and the role that is the actor (buyer, investor, the company hiring).
+DIRECTIONAL = {
+    "competitor-acquires-vendor": "competitor",
+    "competitor-invests-in-vendor": "competitor",
+    "vendor-invests-in-competitor": "vendor",
+    "vendor-executive-joins-competitor": "competitor",
+}
 SYMMETRIC_RELATIONS = {"partnership"}
 
 # The naive baseline: two watchlist companies (any case) and one deal word in the same text.
@@ -156,8 +161,8 @@ def alert_is_right(alert: dict, item: dict, directed: bool = True) -> bool:
     for p in pairs:
         if {alert["vendor"], alert["competitor"]} != {p["actor"], p["object"]}:
             continue
-        directional = directed and alert["rule"] in DIRECTIONAL
-        if not directional or symmetric_item or not p["directed"] or alert["competitor"] == p["actor"]:
+        actor_role = DIRECTIONAL.get(alert["rule"]) if directed else None
+        if actor_role is None or symmetric_item or not p["directed"] or alert[actor_role] == p["actor"]:
             return True
     return False
 
@@ -231,6 +236,8 @@ def main() -> int:
     ap.add_argument("--companies", default=str(CORPUS / "companies.json"))
     ap.add_argument("--errors", choices=["dev", "heldout"], help="list the misses and false alarms of one split")
     ap.add_argument("--kinds", action="store_true", help="break the figures down per kind")
+    ap.add_argument("--split", choices=["dev", "heldout", "both"], default="both",
+                    help="which split to report (tune with --split dev; heldout is for the final report)")
     ap.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
     args = ap.parse_args()
 
@@ -251,9 +258,10 @@ def main() -> int:
         return 0
     print(f"corpus: {len(items)} labelled headlines ({len(splits['dev'])} dev, {len(splits['heldout'])} heldout), "
           f"{len(companies)} companies, each both vendor and competitor; rules: {' '.join(args.rules)}")
+    shown = ("dev", "heldout") if args.split == "both" else (args.split,)
     for matcher in ("frenemy", "naive"):
         print(f"{matcher}:")
-        for split in ("dev", "heldout"):
+        for split in shown:
             print_report(split, results[matcher][split])
             if args.kinds:
                 print_kinds(results[matcher][split])
