@@ -79,12 +79,18 @@ struct RuleCompiler {
             // Cheap, selective checks first: a window without the cue phrase fails before any
             // entity binding is built; sequences, which try every order of mentions, come last.
             // Entities keep their written order (it is the bindings' order).
-            func rank(_ c: Cond) -> Int {
+            func hasSequence(_ c: Cond) -> Bool {
                 switch c {
-                case .entity: 1
-                case .sequence: 2
-                default: 0
+                case .sequence: true
+                case .any(let xs), .all(let xs): xs.contains(where: hasSequence)
+                case .not(let x): hasSequence(x)
+                default: false
                 }
+            }
+            func rank(_ c: Cond) -> Int {
+                if hasSequence(c) { return 2 }
+                if case .entity = c { return 1 }
+                return 0
             }
             return .all([0, 1, 2].flatMap { k in cs.filter { rank($0) == k } })
         case .any(let xs, _):

@@ -13,6 +13,8 @@ extension Engine {
     /// Words in parentheses do not count ("Quepasa Corp. (NYSE: QPSA) agreed to acquire ...").
     func sequence(_ elements: [Cond], gaps: [Int], _ w: Window) -> [Solution] {
         guard let first = elements.first, gaps.count == elements.count - 1 else { return [] }
+        // Most windows lack one of the cues: find out before building any occurrence.
+        guard elements.allSatisfy({ mayOccur($0, w) }) else { return [] }
         var chains = occurrences(first, w)
         for (element, gap) in zip(elements.dropFirst(), gaps) {
             let next = occurrences(element, w)
@@ -29,6 +31,16 @@ extension Engine {
             chains = grown
         }
         return chains.prefix(Self.cap).map(\.solution)
+    }
+
+    /// A cheap necessary test: a phrase or regex element has a hit in the window.
+    private func mayOccur(_ c: Cond, _ w: Window) -> Bool {
+        switch c {
+        case .phrase(let ids, _): return w.phrases.contains { ids[$0.id] != nil }
+        case .regex(let i, _): return w.regexHits.contains { $0.id == i }
+        case .any(let xs): return xs.contains { mayOccur($0, w) }
+        default: return true
+        }
     }
 
     /// Every occurrence of a leaf (or `any:` of leaves) in the window, in text order.
