@@ -61,6 +61,9 @@ final class MatchingTests: XCTestCase {
         XCTAssertFalse(fires(set, "x", summary: "Scale AI grew fast. Meta signs a deal with Intel."))
         XCTAssertTrue(fires(set, "x", summary: "Growth at Scale AI Inc. continues as Meta signs a deal with it."))
         XCTAssertFalse(fires(set, "Scale AI hires", summary: "Meta signs a deal"), "windows never span fields")
+        XCTAssertTrue(
+            fires(set, "x", summary: "Meta signs a deal with the J.M. Scale AI unit."),
+            "dotted initials end no sentence")
     }
 
     func testWordWindow() throws {

@@ -12,7 +12,8 @@ SHIPPED_RULE = "vendor-signs-with-competitor"
 # Demo items that must alert: the deals by the shipped vendor-signs-with-competitor rule, the
 # investment by that rule or any later, more specific one. Decoys no rule may flag.
 DEMO_ALERTS = {
-    "Meta signs $14 billion deal for 49% stake in Scale AI": SHIPPED_RULE,
+    # A deal for a stake: the investment rule, which supersedes the generic deal rule.
+    "Meta signs $14 billion deal for 49% stake in Scale AI": "competitor-invests-in-vendor",
     "Scale AI inks multi-year data labelling contract with Meta Platforms": SHIPPED_RULE,
     "Scale AI confirms Meta Platforms investment; deal values startup at $29 billion": SHIPPED_RULE,
     "ScaleAI signs partnership with Meta to supply training data for Llama": SHIPPED_RULE,

@@ -23,7 +23,8 @@ struct RuleCompiler {
     }
 
     mutating func compileAll() -> [CompiledRule] {
-        catalog.rules.compactMap { compile($0) }
+        checkSupersedes()
+        return catalog.rules.compactMap { compile($0) }
     }
 
     private mutating func compile(_ r: RuleDef) -> CompiledRule? {
@@ -50,7 +51,7 @@ struct RuleCompiler {
             id: r.id, title: r.title, severity: r.severity, status: r.status,
             enabled: r.enabled && r.status != .disabled, tags: r.tags, message: message, within: r.within,
             fields: FieldMask(r.fields), cond: cond, unless: unless, unlessLabels: r.unless.map(describe),
-            requiredRoles: requiredRoles(cond))
+            requiredRoles: requiredRoles(cond), supersedes: Set(r.supersedes.map(\.0)))
     }
 
     private func collectBinds(_ c: ConditionDef, _ binds: inout [String: String]) {
@@ -58,6 +59,8 @@ struct RuleCompiler {
         case .all(let xs, _), .any(let xs, _):
             for x in xs { collectBinds(x, &binds) }
         case .not(let x, _): collectBinds(x, &binds)
+        case .sequence(let xs, _, _):
+            for x in xs { collectBinds(x, &binds) }
         case .entity(let role, let bind, _, let loc):
             if let other = binds[bind], other != role {
                 sink.error(
@@ -74,14 +77,31 @@ struct RuleCompiler {
             let cs = xs.compactMap { resolve($0, ruleFields) }
             guard cs.count == xs.count else { return nil }
             // Cheap, selective checks first: a window without the cue phrase fails before any
-            // entity binding is built. Entities keep their written order (it is the bindings' order).
-            let first = cs.filter { if case .entity = $0 { false } else { true } }
-            return .all(first + cs.filter { if case .entity = $0 { true } else { false } })
+            // entity binding is built; sequences, which try every order of mentions, come last.
+            // Entities keep their written order (it is the bindings' order).
+            func hasSequence(_ c: Cond) -> Bool {
+                switch c {
+                case .sequence: true
+                case .any(let xs), .all(let xs): xs.contains(where: hasSequence)
+                case .not(let x): hasSequence(x)
+                default: false
+                }
+            }
+            func rank(_ c: Cond) -> Int {
+                if hasSequence(c) { return 2 }
+                if case .entity = c { return 1 }
+                return 0
+            }
+            return .all([0, 1, 2].flatMap { k in cs.filter { rank($0) == k } })
         case .any(let xs, _):
             let cs = xs.compactMap { resolve($0, ruleFields) }
             return cs.count == xs.count ? .any(cs) : nil
         case .not(let x, _):
             return resolve(x, ruleFields).map { .not($0) }
+        case .sequence(let xs, let gaps, _):
+            for x in xs { checkSequenceElement(x) }
+            let cs = xs.compactMap { resolve($0, ruleFields) }
+            return cs.count == xs.count && cs.count >= 2 && gaps.count == cs.count - 1 ? .sequence(cs, gaps: gaps) : nil
         case .entity(let role, let bind, let f, let loc):
             if !knownRoles.contains(role) {
                 sink.error(
@@ -142,11 +162,63 @@ struct RuleCompiler {
     private func requiredRoles(_ c: Cond) -> UInt64 {
         switch c {
         case .entity(let role, _, _): return roleBits.bit(role)
-        case .all(let xs): return xs.reduce(0) { $0 | requiredRoles($1) }
+        case .all(let xs), .sequence(let xs, _): return xs.reduce(0) { $0 | requiredRoles($1) }
         case .any(let xs):
             guard let first = xs.first else { return 0 }
             return xs.dropFirst().reduce(requiredRoles(first)) { $0 & requiredRoles($1) }
         case .not, .phrase, .regex: return 0
+        }
+    }
+}
+
+/// `sequence:` elements and `supersedes:` references.
+extension RuleCompiler {
+    /// A sequence orders mentions and cues, so each element must be one thing found at one
+    /// place: an entity, a phrase or list, a regex, or `any:` of those.
+    func checkSequenceElement(_ c: ConditionDef) {
+        switch c {
+        case .entity, .phrase, .regex: return
+        case .any(let xs, _):
+            for x in xs { checkSequenceElement(x) }
+        case .all(_, let loc), .not(_, let loc), .sequence(_, _, let loc):
+            let kind =
+                switch c {
+                case .all: "all"
+                case .not: "not"
+                default: "sequence"
+                }
+            sink.error(
+                loc, "a sequence element is an entity, phrase, list or regex (or any: of them), found \(kind)",
+                hint: "put \(kind) beside the sequence in an all: instead")
+        }
+    }
+
+    /// Every `supersedes:` names another loaded rule, and no rule ends up superseding itself.
+    func checkSupersedes() {
+        let byID = Dictionary(catalog.rules.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for r in catalog.rules {
+            for (other, loc) in r.supersedes {
+                if other == r.id {
+                    sink.error(loc, "rule '\(r.id)' supersedes itself", hint: "name another rule")
+                } else if byID[other] == nil {
+                    sink.error(
+                        loc, "rule '\(r.id)' supersedes unknown rule '\(other)'",
+                        hint: hintFor(other, among: Array(byID.keys), what: "rules"))
+                }
+            }
+            // A cycle (a supersedes b, b supersedes a) would drop both firings.
+            var seen: Set<String> = [r.id]
+            var frontier = r.supersedes.map(\.0)
+            while let next = frontier.popLast() {
+                if next == r.id, let loc = r.supersedes.first?.1 {
+                    sink.error(
+                        loc, "rule '\(r.id)' supersedes itself through other rules' supersedes:",
+                        hint: "precedence must not loop; remove one of the supersedes")
+                    break
+                }
+                guard seen.insert(next).inserted, let d = byID[next] else { continue }
+                frontier += d.supersedes.map(\.0)
+            }
         }
     }
 }

@@ -54,26 +54,32 @@ extension FileParser {
         var fields: Set<MatchField>?
         var kinds: [(String, Node)] = []
         var asName: (String, Loc)?
+        var gap: ([Int], Loc)?
         for (key, keyNode, v) in pairs {
             switch key {
             case "field": fields = parseFields(v)
             case "as": if let s = r.nonEmptyString(v, "as") { asName = (s, r.loc(keyNode)) }
+            case "gap": if let n = parseGaps(v) { gap = (n, r.loc(keyNode)) }
             default: kinds.append((key, v))
             }
         }
         guard kinds.count == 1, let (kind, v) = kinds.first else {
             if kinds.isEmpty {
-                r.sink.error(loc, "empty condition", hint: "use one of all, any, not, entity, phrase, list, regex")
+                r.sink.error(
+                    loc, "empty condition", hint: "use one of all, any, not, sequence, entity, phrase, list, regex")
             } else {
                 r.sink.error(
                     loc,
-                    "a condition has one of all/any/not/entity/phrase/list/regex, found \(kinds.map(\.0).joined(separator: " and "))",
+                    "a condition has one of all/any/not/sequence/entity/phrase/list/regex, found \(kinds.map(\.0).joined(separator: " and "))",
                     hint: "wrap them in all: [...]")
             }
             return nil
         }
         if let (_, aloc) = asName, kind != "entity" {
             r.sink.error(aloc, "as: only goes with entity:", hint: "entity: competitor\n  as: rival")
+        }
+        if let (_, gloc) = gap, kind != "sequence" {
+            r.sink.error(gloc, "gap: only goes with sequence:", hint: "sequence: [...]\n  gap: 4")
         }
         switch kind {
         case "all", "any":
@@ -83,6 +89,30 @@ extension FileParser {
             if seq.isEmpty { r.sink.error(r.loc(v), "\(kind): [] is empty, so it can never match") }
             let children = seq.compactMap { parseCondition($0)?.0 }.map { applyFields($0, fields) }
             return (kind == "all" ? .all(children, loc) : .any(children, loc), fields)
+        case "sequence":
+            guard
+                let seq = r.sequence(
+                    v, kind, hint: "sequence: [{entity: competitor}, {list: acquisition}, {entity: vendor}]")
+            else { return nil }
+            if seq.count < 2 {
+                r.sink.error(
+                    r.loc(v), "a sequence needs at least two elements", hint: "write the single condition directly")
+            }
+            let children = seq.compactMap { parseCondition($0)?.0 }.map { applyFields($0, fields) }
+            let steps = max(seq.count - 1, 0)
+            var gaps = Array(repeating: Int.max, count: steps)
+            if let (g, gloc) = gap {
+                if g.count == 1 {
+                    gaps = Array(repeating: g[0], count: steps)
+                } else if g.count == steps {
+                    gaps = g
+                } else {
+                    r.sink.error(
+                        gloc, "gap lists \(g.count) numbers for \(steps) steps between \(seq.count) elements",
+                        hint: "one number for every step, or a single number for all")
+                }
+            }
+            return (.sequence(children, gaps: gaps, loc), fields)
         case "not":
             if case .sequence(let seq) = v {
                 let children = seq.compactMap { parseCondition($0)?.0 }
@@ -123,7 +153,30 @@ extension FileParser {
         case .entity(let role, let bind, let f, let l): return .entity(role: role, bind: bind, fields: f ?? fields, l)
         case .phrase(let p, let ls, let f, let l): return .phrase(phrases: p, lists: ls, fields: f ?? fields, l)
         case .regex(let p, let f, let l): return .regex(p, fields: f ?? fields, l)
+        case .sequence(let cs, let gaps, let l): return .sequence(cs.map { applyFields($0, fields) }, gaps: gaps, l)
         }
+    }
+
+    /// `gap: 4` (or `4 words`) for every step, or `gap: [6, 2]`, one number per step: at most that
+    /// many words between consecutive elements.
+    private func parseGaps(_ v: Node) -> [Int]? {
+        if case .sequence(let seq) = v {
+            let out = seq.compactMap { parseGap($0) }
+            return out.count == seq.count && !out.isEmpty ? out : nil
+        }
+        return parseGap(v).map { [$0] }
+    }
+
+    private func parseGap(_ v: Node) -> Int? {
+        guard let s = r.string(v, "gap") else { return nil }
+        let parts = s.split(separator: " ")
+        if let first = parts.first, let n = Int(first), n >= 0,
+            parts.count == 1 || (parts.count == 2 && (parts[1] == "words" || parts[1] == "word"))
+        {
+            return n
+        }
+        r.sink.error(r.loc(v), "bad gap '\(s)'", hint: "a number of words, e.g. gap: 4")
+        return nil
     }
 
     /// `unless:` is one condition or a list of them (any one suffices to suppress).

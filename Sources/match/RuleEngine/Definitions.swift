@@ -71,11 +71,14 @@ indirect enum ConditionDef: Sendable {
     /// Literal phrases plus names of lists whose phrases also count.
     case phrase(phrases: [(String, Loc)], lists: [(String, Loc)], fields: Set<MatchField>?, Loc)
     case regex(String, fields: Set<MatchField>?, Loc)
+    /// `sequence: [a, b, c]`: the elements occur in this order, `gaps[i]` words at most between
+    /// element i and i+1 (`Int.max` without `gap:`). This is how a rule says which role is the actor.
+    case sequence([ConditionDef], gaps: [Int], Loc)
 
     var loc: Loc {
         switch self {
         case .all(_, let l), .any(_, let l), .not(_, let l), .entity(_, _, _, let l), .phrase(_, _, _, let l),
-            .regex(_, _, let l):
+            .regex(_, _, let l), .sequence(_, _, let l):
             l
         }
     }
@@ -120,6 +123,8 @@ struct RuleDef: Sendable {
     var fields: Set<MatchField>
     var unless: [ConditionDef]
     var tests: [RuleTestDef]
+    /// Rules whose firing on the same item this rule's firing replaces (`supersedes:`).
+    var supersedes: [(String, Loc)] = []
     var loc: Loc
     /// The entity file the rule's inline tests run against (a file's `test_watchlist:`), if any.
     var testWatchlist: String?

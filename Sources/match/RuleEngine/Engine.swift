@@ -27,6 +27,8 @@ indirect enum Cond: Sendable {
     /// Phrase ids, with the list each came from (nil for an inline phrase).
     case phrase(ids: [Int: String?], fields: FieldMask)
     case regex(Int, fields: FieldMask)
+    /// Elements in order, at most `gaps[i]` words between element i and the next.
+    case sequence([Cond], gaps: [Int])
 }
 
 struct CompiledEntity: Sendable {
@@ -67,11 +69,13 @@ final class CompiledRule: Sendable {
     let unlessLabels: [String]
     /// Roles every firing needs; lets an item without them skip the rule cheaply.
     let requiredRoles: UInt64
+    /// Ids of the rules whose firing on the same item this rule's firing replaces.
+    let supersedes: Set<String>
 
     init(
         id: String, title: String, severity: Severity, status: RuleStatus, enabled: Bool, tags: [String],
         message: String, within: MatchWindow, fields: FieldMask, cond: Cond, unless: [Cond], unlessLabels: [String],
-        requiredRoles: UInt64
+        requiredRoles: UInt64, supersedes: Set<String> = []
     ) {
         self.id = id
         self.title = title
@@ -86,6 +90,7 @@ final class CompiledRule: Sendable {
         self.unless = unless
         self.unlessLabels = unlessLabels
         self.requiredRoles = requiredRoles
+        self.supersedes = supersedes
     }
 }
 

@@ -85,6 +85,17 @@ struct Window {
         }
         return hits[lowerBound(range.lowerBound)..<lowerBound(range.upperBound)]
     }
+
+    /// Index of the first of the sorted `values` that is ≥ `x`.
+    static func lowerBound(_ values: [Int], _ x: Int) -> Int {
+        var lo = 0
+        var hi = values.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if values[mid] < x { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
 }
 
 /// How evaluating one rule on one item ended.
@@ -96,7 +107,7 @@ enum Outcome {
 }
 
 extension Engine {
-    private static let cap = 16
+    static let cap = 16
 
     func evaluate(_ rule: CompiledRule, _ scans: [FieldScan]) -> Outcome {
         var suppressed: Outcome = .none
@@ -173,6 +184,8 @@ extension Engine {
             return [Solution(cues: [Cue(isRegex: true, id: i, list: nil, hit: h)])]
         case .not(let x):
             return eval(x, w).isEmpty ? [Solution()] : []
+        case .sequence(let xs, let gaps):
+            return sequence(xs, gaps: gaps, w)
         case .any(let xs):
             var out: [Solution] = []
             for x in xs {

@@ -12,13 +12,15 @@ struct FileParser {
     ]
     static let ruleKeys = [
         "id", "title", "description", "severity", "tags", "status", "enabled", "message", "references", "match",
-        "unless", "tests", "override",
+        "unless", "tests", "override", "supersedes",
     ]
     static let overrideKeys = [
         "id", "override", "enabled", "severity", "status", "title", "description", "message", "tags", "references",
         "unless", "tests",
     ]
-    static let conditionKeys = ["all", "any", "not", "entity", "as", "phrase", "list", "regex", "field"]
+    static let conditionKeys = [
+        "all", "any", "not", "sequence", "entity", "as", "phrase", "list", "regex", "field", "gap",
+    ]
     static let testKeys = ["title", "summary", "content", "link", "source", "expect", "entities", "name"]
 
     init(file: String, sink: DiagnosticSink) {
@@ -178,6 +180,7 @@ struct FileParser {
                 }
             case "unless": rule.unless = parseUnless(v)
             case "tests": rule.tests = parseTests(v)
+            case "supersedes": rule.supersedes = r.oneOrMany(v, "supersedes") ?? []
             default: break
             }
         }

@@ -83,7 +83,7 @@ public struct RuleSet: Sendable {
         func roles(_ c: ConditionDef) -> [String] {
             switch c {
             case .entity(let role, _, _, _): [role]
-            case .all(let xs, _), .any(let xs, _): xs.flatMap(roles)
+            case .all(let xs, _), .any(let xs, _), .sequence(let xs, _, _): xs.flatMap(roles)
             case .not(let x, _): roles(x)
             case .phrase, .regex: []
             }
@@ -119,15 +119,18 @@ public struct RuleSet: Sendable {
     /// Every enabled rule that fires on the item, at most once each, in rule order. A rule's
     /// firing is the tightest consistent binding in the first window (title, then summary, then
     /// content) where no `unless:` exception holds: one alert per rule and item, never a burst.
+    /// A firing is dropped when another rule that fired on the item `supersedes:` it, so one
+    /// item raises the most specific alert ("acquires" rather than also "signs a deal").
     public func match(_ item: MatchInput) -> [RuleMatch] {
         let scans = engine.scan(item)
         guard !scans.isEmpty else { return [] }
-        var out: [RuleMatch] = []
+        var fired: [(CompiledRule, Solution, Window, [String])] = []
         for rule in engine.rules where rule.enabled {
             if case .fired(let s, let w, let checked) = engine.evaluate(rule, scans) {
-                out.append(engine.render(rule, s, w, checked, item))
+                fired.append((rule, s, w, checked))
             }
         }
-        return out
+        let superseded = fired.reduce(into: Set<String>()) { $0.formUnion($1.0.supersedes) }
+        return fired.filter { !superseded.contains($0.0.id) }.map { engine.render($0.0, $0.1, $0.2, $0.3, item) }
     }
 }

@@ -33,6 +33,8 @@ final class FieldScan {
     lazy var sentenceStarts: [Int] = Segmenter.sentenceStarts(text.exact)
     lazy var paragraphStarts: [Int] = Segmenter.paragraphStarts(text.exact)
     lazy var wordStarts: [Int] = Segmenter.wordStarts(text.exact)
+    /// Word starts outside parentheses: what `sequence:` gaps count.
+    lazy var gapWordStarts: [Int] = Segmenter.wordStarts(text.exact, outsideParentheses: true)
     /// Start offsets of every hit, sorted: where candidate windows are.
     lazy var hitStarts: [Int] = (entities.map(\.start) + phrases.map(\.start) + regexHits.map(\.start)).sorted()
 }
@@ -197,6 +199,9 @@ enum Segmenter {
         while k > 0, isWordByte(t[k - 1]) || (t[k - 1] == UInt8(ascii: ".") && k - 1 != dot) { k -= 1 }
         let word = String(decoding: t[k..<dot], as: UTF8.self).lowercased()
         if word.count == 1 { return true }  // an initial: "J. Smith"
+        // Dotted initials ("J.M. Smucker", "U.S.", "e.g."): single letters between dots.
+        let parts = word.split(separator: ".", omittingEmptySubsequences: false)
+        if parts.count > 1 && parts.allSatisfy({ $0.count == 1 }) { return true }
         return abbreviations.contains(word)
     }
 
@@ -206,9 +211,17 @@ enum Segmenter {
         return starts
     }
 
-    static func wordStarts(_ t: [UInt8]) -> [Int] {
+    static func wordStarts(_ t: [UInt8], outsideParentheses: Bool = false) -> [Int] {
         var starts: [Int] = []
-        for i in 0..<t.count where isWordByte(t[i]) && (i == 0 || !isWordByte(t[i - 1])) { starts.append(i) }
+        var depth = 0
+        for i in 0..<t.count {
+            if outsideParentheses {
+                if t[i] == UInt8(ascii: "(") { depth += 1 }
+                if t[i] == UInt8(ascii: ")") { depth = max(0, depth - 1) }
+                if depth > 0 { continue }
+            }
+            if isWordByte(t[i]) && (i == 0 || !isWordByte(t[i - 1])) { starts.append(i) }
+        }
         return starts
     }
 

@@ -35,6 +35,9 @@ extension RuleCompiler {
         case .not(let x, _): return "not " + describe(x)
         case .all(let xs, _): return "all(" + xs.map(describe).joined(separator: "; ") + ")"
         case .any(let xs, _): return "any(" + xs.map(describe).joined(separator: "; ") + ")"
+        case .sequence(let xs, let gaps, _):
+            let shown = gaps.contains(Int.max) ? "" : "; gap " + gaps.map(String.init).joined(separator: ",")
+            return "sequence(" + xs.map(describe).joined(separator: "; ") + shown + ")"
         }
     }
 
@@ -42,7 +45,7 @@ extension RuleCompiler {
         switch c {
         case .entity, .phrase, .regex: return true
         case .not: return false
-        case .all(let xs, _): return xs.contains(where: hasRequiredPositive)
+        case .all(let xs, _), .sequence(let xs, _, _): return xs.contains(where: hasRequiredPositive)
         case .any(let xs, _): return !xs.isEmpty && xs.allSatisfy(hasRequiredPositive)
         }
     }
@@ -50,7 +53,7 @@ extension RuleCompiler {
     /// Leaves that every firing needs (the positive children of top-level `all`s).
     private func requiredLeaves(_ c: ConditionDef) -> [ConditionDef] {
         switch c {
-        case .entity, .phrase, .regex: return [c]
+        case .entity, .phrase, .regex, .sequence: return [c]
         case .all(let xs, _): return xs.flatMap(requiredLeaves)
         case .any, .not: return []
         }
@@ -61,7 +64,8 @@ extension RuleCompiler {
         case .entity(_, _, let f, _), .phrase(_, _, let f, _), .regex(_, let f, _):
             return (f ?? rule).intersection(rule)
         case .not: return rule
-        case .all(let xs, _): return xs.reduce(rule) { $0.intersection(possibleFields($1, rule)) }
+        case .all(let xs, _), .sequence(let xs, _, _):
+            return xs.reduce(rule) { $0.intersection(possibleFields($1, rule)) }
         case .any(let xs, _): return xs.reduce(into: Set<MatchField>()) { $0.formUnion(possibleFields($1, rule)) }
         }
     }
@@ -79,7 +83,7 @@ extension RuleCompiler {
                 }
                 checkContradictions(x, id)
             }
-        case .any(let xs, _):
+        case .any(let xs, _), .sequence(let xs, _, _):
             for x in xs { checkContradictions(x, id) }
         case .not(let x, _): checkContradictions(x, id)
         case .entity, .phrase, .regex: break
