@@ -6,6 +6,7 @@ minute, most of it waiting for the daemon to cut off a trickling server).
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -78,3 +79,64 @@ def test_feed_parse_does_not_resolve_external_entities_or_expand_laughs(bins, tm
     out = run_ctl(bins, "feed", "parse", str(laughs), "--json", check=False, timeout=60)
     assert len(out.stdout) < 1_000_000, f"entities were expanded: {len(out.stdout)} bytes of output"
     assert "Fatal error" not in out.stderr
+
+
+# Issue 4, part 2: caps enforced while parsing. Bound on peak RSS above an idle run.
+PARSE_RSS_BOUND_MB = float(os.environ.get("FRENEMY_E2E_PARSE_RSS_BOUND_MB", "100"))
+
+
+def test_feed_parse_of_a_million_items_or_a_10mb_title_stays_within_the_memory_bound(bins, tmp_path):
+    small = tmp_path / "small.xml"
+    small.write_text(F.rss([deal_item("idle")]))
+    idle, _ = hostile.peak_rss_of([str(bins.frenemyctl), "feed", "parse", str(small), "--json"])
+
+    flood = tmp_path / "flood.json"
+    flood.write_text(hostile.million_item_json_feed(1_000_000))
+    peak, out = hostile.peak_rss_of([str(bins.frenemyctl), "feed", "parse", str(flood), "--json"])
+    print(f"idle {idle:.0f} MB, 1,000,000-item JSON feed {peak:.0f} MB")
+    assert out.returncode == 0, out.stderr[-2000:]
+    parsed = json.loads(out.stdout)
+    assert len(parsed["items"]) == 10_000
+    assert any("1000000 items" in w and "item cap" in w for w in parsed["warnings"]), parsed["warnings"][:3]
+    assert peak - idle < PARSE_RSS_BOUND_MB, f"peak {peak:.0f} MB vs idle {idle:.0f} MB: items are held past the cap"
+
+    huge = tmp_path / "huge.xml"
+    huge.write_text(hostile.huge_title_rss(10, lead="Acme Data signs multi-year data deal with Globex "))
+    peak, out = hostile.peak_rss_of([str(bins.frenemyctl), "feed", "parse", str(huge), "--json"])
+    print(f"10 MB title: {peak:.0f} MB")
+    assert out.returncode == 0, out.stderr[-2000:]
+    parsed = json.loads(out.stdout)
+    title = parsed["items"][0]["title"]
+    assert title.startswith("Acme Data signs") and len(title.encode()) <= 1024, len(title.encode())
+    assert any("title" in w and "1024-bytes cap" in w for w in parsed["warnings"]), parsed["warnings"][:3]
+    assert peak - idle < PARSE_RSS_BOUND_MB, f"peak {peak:.0f} MB vs idle {idle:.0f} MB for a 10 MB title"
+
+
+def test_daemon_on_a_million_item_feed_and_a_10mb_title_stays_bounded(frenemy, feeds, journal, uid, tmp_path):
+    rules.write(tmp_path / "rules", "watchlist.yaml", rules.VENDOR_DEAL)
+    good = deal_item(uid, "good")
+    idle_config = frenemy.config(
+        sources=[{"name": f"good-{uid}", "url": feeds.set("/good.xml", F.rss([good]))}], rules=["rules"],
+        name="idle.yaml", state_dir="idle-state")
+    idle_daemon = frenemy.start(idle_config)
+    journal.wait_alerts(1, FRENEMY_SOURCE=f"good-{uid}")
+    idle = hostile.peak_rss_mb(idle_daemon.pid)
+    idle_daemon.stop()
+
+    lead = "Acme Data signs multi-year data deal with Globex "
+    sources = [
+        {"name": f"flood-{uid}", "url": feeds.set("/flood.json", hostile.million_item_json_feed(1_000_000))},
+        {"name": f"huge-{uid}", "url": feeds.set("/huge.xml", hostile.huge_title_rss(10, lead=lead))},
+    ]
+    daemon = frenemy.start(frenemy.config(sources=sources, rules=["rules"]))
+    got = journal.wait_alerts(1, timeout=60, FRENEMY_SOURCE=f"huge-{uid}")
+    title = got[0]["FRENEMY_TITLE"]
+    assert title.startswith(lead.strip()) and len(title.encode()) <= 1024, len(title.encode())
+    st = daemon.wait_status(lambda st: all(s.get("last_poll") for s in st["sources"]), timeout=SLOW_TIMEOUT)
+    flood = source_status(st, f"flood-{uid}")
+    assert "item cap" in str(flood), flood
+    assert daemon.alive()
+    peak = hostile.peak_rss_mb(daemon.pid)
+    print(f"frenemyd idle peak {idle:.0f} MB, with the flood and the 10 MB title {peak:.0f} MB")
+    assert peak - idle < PARSE_RSS_BOUND_MB, f"peak {peak:.0f} MB vs idle {idle:.0f} MB"
+
