@@ -9,7 +9,7 @@ DEB_PACKAGES := dpkg-dev binutils
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_RUN     := $(CURDIR)/demo/run
 
-.PHONY: all deps build run test unit e2e lint format bench deb clean
+.PHONY: all deps build run test unit e2e lint format bench deb clean fuzz fuzz-ci
 
 all: build
 
@@ -57,3 +57,12 @@ deb: deps
 
 clean:
 	rm -rf $(BUILD_DIR) $(DEMO_RUN)
+
+## Coverage-guided fuzzing (libFuzzer + AddressSanitizer) of the feed parser, rule loader,
+## config loader and body handling, FUZZ_SECONDS each; `make fuzz-ci` is a short smoke run.
+FUZZ_SECONDS ?= 30
+fuzz: deps
+	SWIFT=$(SWIFT) FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh
+
+fuzz-ci: deps
+	SWIFT=$(SWIFT) FUZZ_SECONDS=10 Fuzz/run.sh

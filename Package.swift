@@ -153,3 +153,22 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets, only when FRENEMY_FUZZ=1 (`make fuzz` sets it and builds them with
+// -sanitize=fuzzer,address): they have no main of their own, so an ordinary build, `swift test`
+// and the lint never see them. Seeds and the run loop are in Fuzz/run.sh.
+if Context.environment["FRENEMY_FUZZ"] == "1" {
+    let fuzzTargets: [(String, [Target.Dependency])] = [
+        ("FuzzFeedParser", ["FeedParser"]),
+        ("FuzzRules", ["RuleEngine"]),
+        ("FuzzConfig", ["FrenemyConfig"]),
+        ("FuzzSourceBody", ["SourceAdapters", "FeedParser", "FrenemyModel"]),
+    ]
+    // Each target's `main` hands over to libFuzzer (LLVMFuzzerRunDriver): SwiftPM names `main` itself.
+    package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/FuzzDriver", swiftSettings: strict))
+    for (name, dependencies) in fuzzTargets {
+        package.targets.append(
+            .executableTarget(
+                name: name, dependencies: dependencies + ["FuzzDriver"], path: "Fuzz/\(name)", swiftSettings: strict))
+    }
+}

@@ -2,15 +2,19 @@ import DaemonCore
 import Foundation
 import FrenemyModel
 public import Hummingbird
+import HummingbirdCore
 public import Logging
+import NIOCore
 
 /// The `/v1` control API: HTTP/1.1 + JSON on a Unix socket whose file mode (0660) and group
 /// decide who may talk to the daemon. See `docs/openapi.yaml` for the contract.
 public enum ControlServer {
     /// Builds the server application; `onListening` runs once the socket accepts connections
-    /// (frenemyd sends `READY=1` from there).
+    /// (frenemyd sends `READY=1` from there). `limits` (by default derived from this process's
+    /// file limit) keep idle, slow or oversized clients from starving the socket or the daemon.
     public static func application(
         socketPath: String, backend: any ControlBackend, logger: Logger,
+        limits: ControlLimits = .forThisProcess(),
         onListening: @escaping @Sendable () async -> Void
     ) throws -> some ApplicationProtocol {
         let folder = (socketPath as NSString).deletingLastPathComponent
@@ -18,9 +22,23 @@ public enum ControlServer {
         let router = Router()
         router.middlewares.add(JSONErrorMiddleware())
         addRoutes(to: router, backend: backend)
+        let connections = ControlConnections(limit: limits.maxConnections)
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [
+                ControlRequestGate(maxBodyBytes: limits.maxBodyBytes, connections: connections)
+            ],
+            idleTimeout: TimeAmount(limits.idleTimeout),
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: 8 << 10, maxHeaderListSize: 16 << 10, maxHeaderFieldCount: 64))
+        logger.debug(
+            "control socket limits: \(limits.maxConnections) connections (hard \(limits.hardMaxConnections)), idle timeout \(limits.idleTimeout), body \(limits.maxBodyBytes) bytes"
+        )
         return Application(
             router: router,
-            configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: "frenemyd"),
+            server: .http1(configuration: http1),
+            configuration: .init(
+                address: .unixDomainSocket(path: socketPath), serverName: "frenemyd",
+                availableConnectionsDelegate: MaximumAvailableConnections(limits.hardMaxConnections, logger: logger)),
             onServerRunning: { _ in
                 do {
                     try FileManager.default.setAttributes([.posixPermissions: 0o660], ofItemAtPath: socketPath)

@@ -1,3 +1,4 @@
+import FeedParser
 public import Foundation
 public import FrenemyModel
 import TextNormalizer
@@ -13,7 +14,7 @@ public enum APIResponse {
     /// text; those become errors that quote it, rate-limit sentences as `.rateLimited`.
     public static func gdelt(_ data: Data) throws(SourceResponseError) -> ParsedFeed {
         var warnings: [String] = []
-        let object = try jsonObject(data, api: "GDELT", warnings: &warnings)
+        let object = try jsonObject(data, api: "GDELT", list: "articles", warnings: &warnings)
         var feed = ParsedFeed(format: .jsonFeed, feed: FeedInfo(title: "GDELT DOC 2.0"), items: [], warnings: warnings)
         // GDELT sends `{}` when nothing matched.
         guard let articles = object["articles"] else { return feed }
@@ -25,7 +26,10 @@ public enum APIResponse {
                 feed.warnings.append("GDELT: article \(index + 1) has no url; skipped")
                 continue
             }
-            let title = string(article["title"]).map { TextNormalizer.plainText(fromText: $0, singleLine: true) } ?? ""
+            let title =
+                string(article["title"]).map {
+                    TextNormalizer.plainText(fromText: BodyCaps.raw($0, singleLine: true), singleLine: true)
+                } ?? ""
             var item = FeedItem(id: url, title: title.isEmpty ? url : title, link: url)
             if let seen = string(article["seendate"]) {
                 item.published = gdeltDate(seen)
@@ -34,6 +38,7 @@ public enum APIResponse {
             if let domain = string(article["domain"]), !domain.isEmpty { item.authors = [domain] }
             feed.items.append(item)
         }
+        BodyCaps.capFields(&feed, source: feed.feed.title ?? "API")
         return feed
     }
 
@@ -42,7 +47,7 @@ public enum APIResponse {
     /// Ask/Show HN posts without one, `content` = `story_text` as plain text, `author` as author.
     public static func hackerNews(_ data: Data) throws(SourceResponseError) -> ParsedFeed {
         var warnings: [String] = []
-        let object = try jsonObject(data, api: "Hacker News (Algolia)", warnings: &warnings)
+        let object = try jsonObject(data, api: "Hacker News (Algolia)", list: "hits", warnings: &warnings)
         guard let hits = object["hits"] as? [Any] else {
             let reason = string(object["message"]).map { ": \($0)" } ?? ": no 'hits' list"
             throw SourceResponseError(kind: .unexpectedShape, message: "Hacker News (Algolia)\(reason)")
@@ -57,7 +62,10 @@ public enum APIResponse {
             }
             let page = "https://news.ycombinator.com/item?id=\(objectID)"
             let url = string(hit["url"]).flatMap { $0.isEmpty ? nil : $0 }
-            let title = string(hit["title"]).map { TextNormalizer.plainText(fromText: $0, singleLine: true) } ?? ""
+            let title =
+                string(hit["title"]).map {
+                    TextNormalizer.plainText(fromText: BodyCaps.raw($0, singleLine: true), singleLine: true)
+                } ?? ""
             var item = FeedItem(id: page, title: title.isEmpty ? (url ?? page) : title, link: url ?? page)
             if let created = string(hit["created_at"]), let date = RFC3339.date(from: created) {
                 item.published = date
@@ -65,12 +73,13 @@ public enum APIResponse {
                 item.published = Date(timeIntervalSince1970: seconds)
             }
             if let text = string(hit["story_text"]) {
-                let plain = TextNormalizer.plainText(fromHTML: text)
+                let plain = TextNormalizer.plainText(fromHTML: BodyCaps.raw(text))
                 if !plain.isEmpty { item.content = plain }
             }
             if let author = string(hit["author"]), !author.isEmpty { item.authors = [author] }
             feed.items.append(item)
         }
+        BodyCaps.capFields(&feed, source: feed.feed.title ?? "API")
         return feed
     }
 
@@ -92,9 +101,10 @@ public enum APIResponse {
         return calendar.date(from: parts)
     }
 
-    /// Parses a top-level JSON object, telling apart the ways APIs fail with status 200.
-    static func jsonObject(_ data: Data, api: String, warnings: inout [String]) throws(SourceResponseError)
-        -> [String: Any]
+    /// Parses a top-level JSON object, telling apart the ways APIs fail with status 200. The
+    /// `list` array is capped at `FeedLimits.maxItems` before decoding (see `JSONArrayCap`).
+    static func jsonObject(_ data: Data, api: String, list: String, warnings: inout [String])
+        throws(SourceResponseError) -> [String: Any]
     {
         let text = String(decoding: data.prefix(4096), as: UTF8.self)
         let start = text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" })
@@ -110,6 +120,20 @@ public enum APIResponse {
             throw SourceResponseError(
                 kind: htmlLooksRateLimited(text) ? .rateLimited : .notJSON,
                 message: "\(api) answered with text instead of JSON: \(PlainText.excerpt(String(start)))")
+        }
+        var data = data
+        let maxItems = BodyCaps.limits.maxItems
+        switch JSONArrayCap.cap(data, key: list, maxElements: maxItems) {
+        case .success(let capped) where capped.wasCut:
+            data = capped.data
+            warnings.append(
+                "\(api): the answer has \(capped.elements) \(list); only the first \(maxItems) are kept (item cap)")
+        case .failure(let error):
+            throw SourceResponseError(
+                kind: .notJSON, message: "\(api) answered with malformed JSON: '\(list)' broken at byte \(error.offset)"
+            )
+        default:
+            break
         }
         if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] { return object }
         // GDELT copies titles verbatim, raw control characters included, which JSON forbids

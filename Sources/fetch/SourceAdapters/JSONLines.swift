@@ -28,6 +28,11 @@ extension DirectorySpool {
         var lineNumber = 0
         for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
+            if feed.items.count >= BodyCaps.limits.maxItems {
+                feed.warnings.append(
+                    "line \(lineNumber): more than \(BodyCaps.limits.maxItems) items; the rest are skipped (item cap)")
+                break
+            }
             let trimmed = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty { continue }
             guard let object = (try? JSONSerialization.jsonObject(with: Data(trimmed.utf8))) as? [String: Any] else {
@@ -42,6 +47,7 @@ extension DirectorySpool {
                 feed.warnings += problems.map { "line \(lineNumber): \($0); skipped" }
             }
         }
+        BodyCaps.capFields(&feed, source: "spooled file")
         return feed
     }
 
@@ -50,7 +56,7 @@ extension DirectorySpool {
             problems.append("no 'title' text")
             return nil
         }
-        let title = TextNormalizer.plainText(fromText: rawTitle, singleLine: true)
+        let title = TextNormalizer.plainText(fromText: BodyCaps.raw(rawTitle, singleLine: true), singleLine: true)
         guard !title.isEmpty else {
             problems.append("'title' is empty")
             return nil
@@ -60,8 +66,8 @@ extension DirectorySpool {
             problems.append("link '\(PlainText.excerpt(link, limit: 60))' is not an absolute URL")
             return nil
         }
-        let summary = (object["summary"] as? String).map { TextNormalizer.plainText(fromText: $0) }
-        let content = (object["content"] as? String).map { TextNormalizer.plainText(fromText: $0) }
+        let summary = (object["summary"] as? String).map { TextNormalizer.plainText(fromText: BodyCaps.raw($0)) }
+        let content = (object["content"] as? String).map { TextNormalizer.plainText(fromText: BodyCaps.raw($0)) }
         var dates: [Date?] = []
         for key in ["published", "updated"] {
             guard let value = object[key], !(value is NSNull) else {

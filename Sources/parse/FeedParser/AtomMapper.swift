@@ -27,9 +27,12 @@ enum AtomMapper {
         let entryBase = Links.useful(root.xmlBase) != nil ? base : Links.absolute(info.link) ?? base
         var drafts: [ItemDraft] = []
         for (index, entry) in root.all("entry", namespace: ns).enumerated() {
+            guard context.roomForItem(kept: drafts.count) else { continue }
             let here = Links.base(entry.xmlBase, parent: entryBase)
-            drafts.append(mapEntry(entry, ns: ns, index: index, base: here, context: &context))
-            if drafts[drafts.count - 1].authors.isEmpty { drafts[drafts.count - 1].authors = feedAuthors }
+            var d = mapEntry(entry, ns: ns, index: index, base: here, context: &context)
+            if d.authors.isEmpty { d.authors = feedAuthors }
+            context.cap(&d)
+            drafts.append(d)
         }
         return (info, drafts)
     }
@@ -56,7 +59,7 @@ enum AtomMapper {
                     .text)
         d.content = textConstruct(entry.first("content", namespace: ns))
         d.authors = people(entry.all("author", namespace: ns), ns: ns)
-        for c in entry.all("category", namespace: ns) {
+        for c in entry.all("category", namespace: ns) where d.categories.count <= context.limits.maxListEntries {
             if let term = Text.plain(c.attribute("term") ?? c.attribute("label") ?? c.text, singleLine: true),
                 !d.categories.contains(term)
             {
@@ -69,7 +72,7 @@ enum AtomMapper {
     /// Names of Atom person constructs, deduplicated, in order.
     static func people(_ persons: [XElement], ns: String?) -> [String] {
         var names: [String] = []
-        for person in persons {
+        for person in persons where names.count <= FeedLimits().maxListEntries {
             if let name = Text.plain((person.first("name", namespace: ns) ?? person).textContent, singleLine: true),
                 !names.contains(name)
             {

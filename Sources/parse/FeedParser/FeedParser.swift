@@ -27,7 +27,7 @@ public enum FeedParseError: Error, Sendable, Equatable, CustomStringConvertible 
 /// daemon, `frenemyctl feed parse` and the tests all see exactly the same result.
 public enum FeedParser {
     /// Items beyond this are dropped with a warning; a feed that large is broken or hostile.
-    public static let maxItems = 10_000
+    public static let maxItems = FeedLimits().maxItems
 
     /// Parses a feed. The format comes from the bytes (BOM, leading whitespace, comments and
     /// processing instructions, then the root element or a JSON object), never Content-Type.
@@ -36,10 +36,11 @@ public enum FeedParser {
     ///     `xml:base` and the channel link).
     ///   - httpCharset: the HTTP `charset`, used only when neither BOM nor XML declaration names
     ///     one and the bytes are not valid UTF-8.
+    ///   - limits: caps on items and field sizes, applied while parsing (see `FeedLimits`).
     public static func parse(
-        _ data: Data, url: String? = nil, httpCharset: String? = nil
+        _ data: Data, url: String? = nil, httpCharset: String? = nil, limits: FeedLimits = FeedLimits()
     ) throws(FeedParseError) -> ParsedFeed {
-        var context = MapContext(feedURL: url)
+        var context = MapContext(feedURL: url, limits: limits)
         let sniffed = sniff(data)
         switch sniffed {
         case .empty:
@@ -91,12 +92,17 @@ public enum FeedParser {
     static func finish(
         _ format: FeedFormat, info: inout FeedInfo, drafts: inout [ItemDraft], context: inout MapContext
     ) -> ParsedFeed {
-        if drafts.count > maxItems {
-            context.warn("feed has \(drafts.count) items; only the first \(maxItems) are kept")
+        let maxItems = context.limits.maxItems
+        if drafts.count > maxItems {  // the mappers stop at the cap; this is a safety net
+            context.itemsDropped += drafts.count - maxItems
             drafts.removeSubrange(maxItems...)
         }
+        context.cut(&info.title, field: "feed title", context.limits.maxTitleBytes)
+        context.cut(&info.description, field: "feed description", context.limits.maxSummaryBytes)
         let items = Identity.assign(drafts, context: &context)
-        return ParsedFeed(format: format, feed: info, items: items, warnings: context.allWarnings)
+        return ParsedFeed(
+            format: format, feed: info, items: items,
+            warnings: context.capWarnings(kept: drafts.count) + context.allWarnings)
     }
 
     enum Sniffed: Equatable {

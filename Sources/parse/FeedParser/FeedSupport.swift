@@ -19,11 +19,18 @@ struct ItemDraft {
 /// What every format mapper shares: the feed URL, the warning list, and the text and date helpers.
 struct MapContext {
     let feedURL: String?
+    let limits: FeedLimits
     var warnings: [String] = []
     static let maxWarnings = 100
     private var droppedWarnings = 0
+    /// How many values of each field `cap` cut, and how many items were past the item cap.
+    var cuts: [String: Int] = [:]
+    var itemsDropped = 0
 
-    init(feedURL: String?) { self.feedURL = feedURL }
+    init(feedURL: String?, limits: FeedLimits = FeedLimits()) {
+        self.feedURL = feedURL
+        self.limits = limits
+    }
 
     mutating func warn(_ message: String) {
         if warnings.count < Self.maxWarnings { warnings.append(message) } else { droppedWarnings += 1 }
@@ -47,7 +54,7 @@ enum Text {
     /// HTML (RSS descriptions, escaped Atom html) to plain text; nil when nothing is left.
     static func html(_ s: String?, singleLine: Bool = false) -> String? {
         guard let s else { return nil }
-        let t = TextNormalizer.plainText(fromHTML: s, singleLine: singleLine)
+        let t = TextNormalizer.plainText(fromHTML: raw(s, singleLine: singleLine), singleLine: singleLine)
         return t.isEmpty ? nil : t
     }
 
@@ -81,14 +88,20 @@ enum Text {
 
     static func plain(_ s: String?, singleLine: Bool = false) -> String? {
         guard let s else { return nil }
-        let t = TextNormalizer.plainText(fromText: s, singleLine: singleLine)
+        let t = TextNormalizer.plainText(fromText: raw(s, singleLine: singleLine), singleLine: singleLine)
         return t.isEmpty ? nil : t
     }
 
     /// Plain text in which character references are still decoded: JSON Feed generators
     /// (WordPress's among them) routinely write titles like "It&#8217;s" or "AT&amp;T".
     static func decodedPlain(_ s: String?, singleLine: Bool = false) -> String? {
-        plain(s.map(HTMLEntities.decode), singleLine: singleLine)
+        plain(s.map { HTMLEntities.decode(raw($0, singleLine: singleLine)) }, singleLine: singleLine)
+    }
+
+    /// Input cut to what normalizing may read (`FeedLimits.maxRawBytes`): the field caps apply
+    /// after normalizing, but a 10 MB title must not be normalized first.
+    static func raw(_ s: String, singleLine: Bool) -> String {
+        TextCap.cut(s, maxBytes: singleLine ? FeedLimits.maxRawSingleLineBytes : FeedLimits.maxRawBytes)
     }
 
     static func trimmed(_ s: String?) -> String? {

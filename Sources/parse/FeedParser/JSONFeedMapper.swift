@@ -6,9 +6,18 @@ import FrenemyModel
 enum JSONFeedMapper {
     static func map(_ data: Data, context: inout MapContext) throws(FeedParseError) -> (FeedInfo, [ItemDraft]) {
         let object: Any
+        var body = data.starts(with: [0xEF, 0xBB, 0xBF]) ? Data(data.dropFirst(3)) : data
+        switch JSONArrayCap.cap(body, key: "items", maxElements: context.limits.maxItems) {
+        case .success(let capped) where capped.wasCut:
+            body = capped.data
+            context.itemsDropped = capped.elements - context.limits.maxItems
+        case .failure(let error):
+            throw .invalidJSON(reason: "\"items\" is malformed at byte \(error.offset)")
+        default:
+            break
+        }
         do {
-            let body = data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data
-            object = try JSONSerialization.jsonObject(with: Data(body), options: [])
+            object = try JSONSerialization.jsonObject(with: body, options: [])
         } catch {
             throw .invalidJSON(reason: (error as NSError).localizedDescription)
         }
@@ -29,11 +38,14 @@ enum JSONFeedMapper {
         let items = feed["items"] as? [Any] ?? []
         if feed["items"] != nil && feed["items"] as? [Any] == nil { context.warn("feed: \"items\" is not an array") }
         for (index, raw) in items.enumerated() {
+            guard context.roomForItem(kept: drafts.count) else { continue }
             guard let item = raw as? [String: Any] else {
                 context.warn("item \(index + 1): not an object, skipped")
                 continue
             }
-            drafts.append(mapItem(item, index: index, base: base, context: &context))
+            var d = mapItem(item, index: index, base: base, context: &context)
+            context.cap(&d)
+            drafts.append(d)
         }
         return (info, drafts)
     }
@@ -55,12 +67,12 @@ enum JSONFeedMapper {
         d.content = Text.html(item["content_html"] as? String) ?? Text.plain(item["content_text"] as? String)
         var people: [[String: Any]] = item["authors"] as? [[String: Any]] ?? []
         if let one = item["author"] as? [String: Any] { people.append(one) }
-        for p in people {
+        for p in people where d.authors.count <= context.limits.maxListEntries {
             if let name = Text.plain(p["name"] as? String, singleLine: true), !d.authors.contains(name) {
                 d.authors.append(name)
             }
         }
-        for tag in item["tags"] as? [Any] ?? [] {
+        for tag in item["tags"] as? [Any] ?? [] where d.categories.count <= context.limits.maxListEntries {
             if let t = Text.plain(tag as? String, singleLine: true), !d.categories.contains(t) {
                 d.categories.append(t)
             }

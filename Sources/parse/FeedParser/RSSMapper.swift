@@ -64,14 +64,16 @@ enum RSSMapper {
         var items = channel.map { coreAll($0, "item") } ?? []
         if root.name != "channel" { items += coreAll(root, "item") }  // RSS 1.0 / 0.90 siblings
         var drafts: [ItemDraft] = []
-        drafts.reserveCapacity(items.count)
+        drafts.reserveCapacity(min(items.count, context.limits.maxItems))
         for (index, item) in items.enumerated() {
+            guard context.roomForItem(kept: drafts.count) else { continue }
             guard item.hasElements || !item.attributes.isEmpty || Text.trimmed(item.text) != nil else {
                 context.warn("item \(index + 1) is empty, skipped")
                 continue
             }
-            drafts.append(
-                mapItem(item, index: index, base: Links.base(item.xmlBase, parent: itemBase), context: &context))
+            var d = mapItem(item, index: index, base: Links.base(item.xmlBase, parent: itemBase), context: &context)
+            context.cap(&d)
+            drafts.append(d)
         }
         return (info, drafts)
     }
@@ -111,12 +113,13 @@ enum RSSMapper {
             ?? Text.plain(item.first("group", namespace: mediaNS)?.first("description", namespace: mediaNS)?.text)
             ?? Text.html(item.first("summary", namespace: itunesNS)?.text)
         d.content = Text.html(item.first("encoded", namespace: contentNS))
-        for a in coreAll(item, "author") + item.all("creator", namespace: dcNS) {
+        let maxList = context.limits.maxListEntries
+        for a in coreAll(item, "author") + item.all("creator", namespace: dcNS) where d.authors.count <= maxList {
             if let name = Text.plain(personName(a.textContent), singleLine: true), !d.authors.contains(name) {
                 d.authors.append(name)
             }
         }
-        for c in coreAll(item, "category") + item.all("subject", namespace: dcNS) {
+        for c in coreAll(item, "category") + item.all("subject", namespace: dcNS) where d.categories.count <= maxList {
             if let name = Text.html(c.text, singleLine: true), !d.categories.contains(name) {
                 d.categories.append(name)
             }

@@ -113,11 +113,15 @@ public struct XMLLimits: Sendable {
     public var maxNodes: Int
     /// Larger documents are refused outright.
     public var maxBytes: Int
+    /// An element's own text (and an attribute value) is cut at this many UTF-8 bytes while the
+    /// tree is built, so a 10 MB title never becomes a 10 MB Swift string.
+    public var maxTextBytes: Int
 
-    public init(maxDepth: Int = 256, maxNodes: Int = 300_000, maxBytes: Int = 64 << 20) {
+    public init(maxDepth: Int = 256, maxNodes: Int = 300_000, maxBytes: Int = 64 << 20, maxTextBytes: Int = 1 << 20) {
         self.maxDepth = maxDepth
         self.maxNodes = maxNodes
         self.maxBytes = maxBytes
+        self.maxTextBytes = maxTextBytes
     }
 }
 

@@ -130,6 +130,7 @@ private struct TreeConverter {
     var warnings: [String] = []
     var depthExceeded = false
     var nodesExceeded = false
+    var textCut = false
     /// Namespace URIs by libxml2 declaration: a feed declares a handful, and every element in
     /// one would otherwise copy (and allocate) the same long URI again.
     var namespaces: [UnsafeMutablePointer<xmlNs>: String] = [:]
@@ -148,7 +149,7 @@ private struct TreeConverter {
         if let ns = node.pointee.ns { e.namespace = uri(ns) }
         var attr = node.pointee.properties
         while let a = attr {
-            let value = Self.text(of: a.pointee.children)
+            let value = capped(Self.text(of: a.pointee.children, maxBytes: limits.maxTextBytes + 1))
             var namespace: String?
             if let ns = a.pointee.ns { namespace = uri(ns) }
             e.attributes.append(XAttribute(name: Self.string(a.pointee.name) ?? "", namespace: namespace, value: value))
@@ -161,7 +162,7 @@ private struct TreeConverter {
             switch c.pointee.type {
             case XML_ELEMENT_NODE where !cut.ranges.isEmpty && isPlaceholder(c):
                 if cutUsed < cut.ranges.count {
-                    pendingText += cut.text(cutUsed)
+                    append(cut.text(cutUsed), to: &pendingText)
                     cutUsed += 1
                 }
             case XML_ELEMENT_NODE:
@@ -181,11 +182,14 @@ private struct TreeConverter {
                 }
                 e.children.append(.element(element(c, depth: depth + 1)))
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let t = Self.string(c.pointee.content) { pendingText += t }
+                let room = limits.maxTextBytes - pendingText.utf8.count
+                if let t = Self.string(c.pointee.content, maxBytes: max(0, room) + 1) { append(t, to: &pendingText) }
             case XML_ENTITY_REF_NODE:
                 // Never expanded; HTML names are decoded, anything else is dropped.
                 if let name = Self.string(c.pointee.name), let scalars = HTMLEntities.scalars(named: name) {
-                    pendingText.unicodeScalars.append(contentsOf: scalars)
+                    var decoded = ""
+                    decoded.unicodeScalars.append(contentsOf: scalars)
+                    append(decoded, to: &pendingText)
                 }
             default:
                 break
@@ -193,6 +197,29 @@ private struct TreeConverter {
         }
         if !pendingText.isEmpty { e.children.append(.text(pendingText)) }
         return e
+    }
+
+    /// Appends text to an element's pending text within `maxTextBytes`; the first cut warns.
+    mutating func append(_ text: String, to pending: inout String) {
+        let room = limits.maxTextBytes - pending.utf8.count
+        if text.utf8.count <= room {
+            pending += text
+            return
+        }
+        if room > 0 { pending += TextCap.cut(text, maxBytes: room) }
+        noteTextCut()
+    }
+
+    /// An attribute value within `maxTextBytes`.
+    mutating func capped(_ value: String) -> String {
+        guard let cut = TextCap.prefix(value, maxBytes: limits.maxTextBytes) else { return value }
+        noteTextCut()
+        return cut
+    }
+
+    mutating func noteTextCut() {
+        if !textCut { warnings.append("text longer than \(limits.maxTextBytes) bytes cut (XML text cap)") }
+        textCut = true
     }
 
     func isPlaceholder(_ node: xmlNodePtr) -> Bool {
@@ -210,14 +237,27 @@ private struct TreeConverter {
         return href
     }
 
-    static func text(of first: xmlNodePtr?) -> String {
+    /// An attribute's text, read no further than `maxBytes` (the caller cuts and warns).
+    static func text(of first: xmlNodePtr?, maxBytes: Int) -> String {
         var out = ""
         var node = first
-        while let n = node {
-            if n.pointee.type == XML_TEXT_NODE, let t = string(n.pointee.content) { out += t }
+        while let n = node, out.utf8.count < maxBytes {
+            if n.pointee.type == XML_TEXT_NODE, let t = string(n.pointee.content, maxBytes: maxBytes - out.utf8.count) {
+                out += t
+            }
             node = n.pointee.next
         }
         return out
+    }
+
+    /// At most `maxBytes` of a libxml2 string (cut at a scalar boundary), without first copying
+    /// all of it: a hostile text node can be tens of megabytes.
+    static func string(_ p: UnsafeMutablePointer<xmlChar>?, maxBytes: Int) -> String? {
+        guard let p else { return nil }
+        let length = strlen(UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self))
+        if length <= maxBytes { return String(cString: p) }
+        let bytes = UnsafeBufferPointer(start: UnsafePointer(p), count: length)
+        return String(decoding: bytes[0..<TextCap.boundary(bytes, atMost: maxBytes)], as: UTF8.self)
     }
 
     static func string(_ p: UnsafePointer<xmlChar>?) -> String? {

@@ -101,3 +101,31 @@ def peak_rss_mb(pid: int) -> float:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
     raise RuntimeError(f"no VmHWM for pid {pid}")
+
+
+def million_item_json_feed(items: int = 1_000_000) -> str:
+    """A JSON Feed with `items` tiny items (about 15 MB for a million: under the 20 MB body cap)."""
+    head = '{"version":"https://jsonfeed.org/version/1.1","title":"flood","items":['
+    body = ",".join(f'{{"id":"{i}"}}' for i in range(items))
+    return head + body + '],"home_page_url":"https://flood.example.test/"}'
+
+
+def huge_title_rss(title_mb: int = 10, lead: str = "") -> str:
+    """An RSS feed whose one item has a `title_mb` MB title, starting with `lead`."""
+    filler = "Acme " * ((title_mb << 20) // 5)
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>huge</title>'
+        "<link>https://huge.example.test/</link><item><guid>huge-1</guid>"
+        f"<title>{lead}{filler}</title><link>https://huge.example.test/1</link></item></channel></rss>"
+    )
+
+
+def peak_rss_of(cmd: list[str], timeout: float = 120) -> tuple[float, "subprocess.CompletedProcess"]:
+    """Runs `cmd` under /usr/bin/time -v; returns (peak RSS in MB, the completed process)."""
+    import subprocess
+
+    out = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True, timeout=timeout)
+    for line in out.stderr.splitlines():
+        if "Maximum resident set size" in line:
+            return int(line.split()[-1]) / 1024, out
+    raise RuntimeError(f"no peak RSS from /usr/bin/time: {out.stderr[-500:]}")
