@@ -277,3 +277,22 @@ def test_check_config_reports_every_receiver_and_route_problem(frenemy, feeds, u
     for part in ["notify[0].url", "notify[1].type: unknown notifier type 'slackk'", "route.routes[0].receiver",
                  "route.routes[0].matchers[0]"]:
         assert part in err, err
+
+
+def test_a_signed_notification_verifies_with_the_standard_webhooks_library(frenemy, feeds, journal, uid):
+    from standardwebhooks.webhooks import Webhook
+
+    secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    hook = Scripted()
+    try:
+        config = write_config(frenemy, feeds, uid, [deal_item(uid)], [
+            {"name": "hook", "type": "webhook", "url": hook.url(), "secret": secret}])
+        frenemy.start(config)
+        assert wait_until(lambda: len(hook.accepted()) == 1, 20)
+        req = hook.accepted()[0]
+        headers = {k.lower(): v for k, v in req["headers"].items()}
+        payload = Webhook(secret).verify(req["body"], headers)
+        assert payload["notification"]["id"] == headers["webhook-id"]
+        assert payload["data"]["rule"] == "e2e-vendor-deal"
+    finally:
+        hook.close()
