@@ -98,7 +98,8 @@ if ldd "$bin/frenemyd" | grep -q -e 'not found' -e '/opt/swift'; then
 fi
 
 # A source tree for dpkg-buildpackage in a scratch folder: debian/, the prebuilt binaries, the
-# staged data, the docs, and generated/ (man pages and completions); built as version $1.
+# staged data, the docs, and generated/ (man pages and completions); built as version $1, with
+# dpkg-deb options $2.
 package() {
     local deb_version=$1 src="$work/frenemy-$1"
     mkdir -p "$src/prebuilt" "$src/generated/man" "$src/generated/completions" "$src/docs"
@@ -128,7 +129,8 @@ package() {
     "$bin/frenemyctl" --generate-completion-script zsh > "$src/generated/completions/_frenemyctl"
     "$bin/frenemyctl" --generate-completion-script fish > "$src/generated/completions/frenemyctl.fish"
 
-    (cd "$src" && dpkg-buildpackage --build=binary --no-sign -d >"$work/build-$deb_version.log" 2>&1) || {
+    (cd "$src" && FRENEMY_DPKG_DEB_OPTIONS=${2:-} dpkg-buildpackage --build=binary --no-sign -d \
+        >"$work/build-$deb_version.log" 2>&1) || {
         cat "$work/build-$deb_version.log" >&2
         exit 1
     }
@@ -141,4 +143,4 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 package "$deb_version"
 # The upgrade test (make service-test) installs this first, then the package above.
-if [ -n "${FRENEMY_DEB_PREVIOUS:-}" ]; then package "$FRENEMY_DEB_PREVIOUS"; fi
+if [ -n "${FRENEMY_DEB_PREVIOUS:-}" ]; then package "$FRENEMY_DEB_PREVIOUS" "-Zgzip -z1"; fi
