@@ -54,9 +54,9 @@ struct ControlClient {
     /// so, instead of "not running" or a connection error.
     private func permissionDenied() -> Failure? {
         var info = stat()
-        let denied =
-            (stat(socketPath, &info) != 0 && errno == EACCES) || (access(socketPath, R_OK | W_OK) != 0 && errno == EACCES)
-        guard denied else { return nil }
+        let cannotSee = stat(socketPath, &info) != 0 && errno == EACCES
+        let cannotUse = access(socketPath, R_OK | W_OK) != 0 && errno == EACCES
+        guard cannotSee || cannotUse else { return nil }
         let folder = (socketPath as NSString).deletingLastPathComponent
         var group: String?
         if stat(socketPath, &info) == 0 || stat(folder.isEmpty ? "." : folder, &info) == 0,
