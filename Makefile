@@ -1,15 +1,23 @@
 # frenemy — two commands do everything on a fresh Debian/Ubuntu machine with Swift:
 #   make run    install missing packages, build, run frenemyd on the bundled demo configuration
 #   make test   install missing packages, build once, run unit and end-to-end tests
+#   make deb    the Debian package (release build, debhelper), frenemy_<version>_<arch>.deb
+#   make service-test   the package: lintian, man pages, and an operator's session under a booted
+#                       systemd in a container (root; see Tests/system)
 SWIFT        ?= swift
 BUILD_DIR    ?= .build
 BIN          := $(BUILD_DIR)/debug
 APT_PACKAGES := libcurl4-openssl-dev libsystemd-dev libxml2-dev libsqlite3-dev pkg-config systemd python3 python3-pip
-DEB_PACKAGES := dpkg-dev binutils
+DEB_PACKAGES := dpkg-dev binutils debhelper bash-completion pandoc
+SERVICE_TEST_PACKAGES := lintian man-db systemd-container
+VERSION      := $(shell sed -n 's/.*static let version = "\(.*\)".*/\1/p' Sources/model/FrenemyModel/Version.swift)
+ARCH         := $(shell dpkg --print-architecture 2>/dev/null)
+# The upgrade test starts from the same build packaged as an earlier version.
+PREVIOUS     := $(VERSION)~prev1
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_RUN     := $(CURDIR)/demo/run
 
-.PHONY: all deps build run test unit e2e lint format bench deb clean fuzz fuzz-ci
+.PHONY: all deps build run test unit e2e lint format bench deb service-test clean fuzz fuzz-ci
 
 all: build
 
@@ -52,11 +60,21 @@ bench: deps
 	sh Benchmarks/run_all.sh
 
 deb: deps
-	@for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$p; done
-	Packaging/build-deb.sh
+	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; fi
+	FRENEMY_DEB_PREVIOUS=$(PREVIOUS) Packaging/build-deb.sh
+
+## The built package: lintian (no errors, no warnings), contents, man pages and completions, then
+## install / configure / alert / reload / watchdog / access / upgrade / remove / purge under a
+## booted systemd (systemd-nspawn). Needs root. The release build is the one `make bench` uses.
+service-test: deb
+	@missing=""; for p in $(SERVICE_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; fi
+	FRENEMY_DEB=$(CURDIR)/frenemy_$(VERSION)_$(ARCH).deb FRENEMY_PREVIOUS_DEB=$(CURDIR)/frenemy_$(PREVIOUS)_$(ARCH).deb \
+	  timeout 1800 $(SUDO) python3 -m pytest -x -q -c Tests/system/pytest.ini Tests/system
 
 clean:
-	rm -rf $(BUILD_DIR) $(DEMO_RUN)
+	rm -rf $(BUILD_DIR) $(DEMO_RUN) frenemy_*.deb
 
 ## Coverage-guided fuzzing (libFuzzer + AddressSanitizer) of the feed parser, rule loader,
 ## config loader and body handling, FUZZ_SECONDS each; `make fuzz-ci` is a short smoke run.

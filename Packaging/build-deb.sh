@@ -1,28 +1,40 @@
 #!/usr/bin/env bash
-# Builds frenemy_<version>_<arch>.deb from a release build: binaries, shipped rules, the
-# hardened unit, sysusers entry and a default config (a conffile, never overwritten).
+# Builds frenemy_<version>_<arch>.deb with debhelper from one release build: binaries, shipped
+# rules, the hardened unit (dh_installsystemd), the sysusers entry (dh_installsysusers), man
+# pages (dh_installman) and shell completions (dh_bash-completion for bash) generated from the
+# binaries and docs/, the journal catalog, and a default config (a conffile, never overwritten).
 #
 # The Swift runtime and Foundation are linked statically (--static-swift-stdlib), so the package
 # runs on a machine without a Swift toolchain; the remaining shared libraries (libcurl, libxml2,
-# libsqlite3, libsystemd, libstdc++, libc) become Depends through dpkg-shlibdeps. It is linked
-# with lld and packed relative relocations (DT_RELR, glibc 2.36): the loader then no longer reads
-# 2.6 MB of relocation records at every start, which lowers the resident memory of every run.
+# libsqlite3, libsystemd, libstdc++, libc) become Depends through dh_shlibdeps. It is linked
+# with lld, with packed relative relocations (DT_RELR, glibc 2.36: the loader no longer reads
+# 2.6 MB of relocation records at every start, which lowers the resident memory of every run)
+# and with BIND_NOW + RELRO (every symbol resolved at start, the GOT then read-only).
 #
-# `build-deb.sh --build PRODUCT` only builds PRODUCT this way (into .build-static) and prints its
-# path: the benchmarks measure the binary that ships (Benchmarks/benchlib.py).
+# Man pages: frenemyd(8) and frenemyctl(1) come from swift-argument-parser's generate-manual
+# tool run on the built binaries (what `swift package plugin generate-manual` runs, without its
+# extra build of every product), frenemy.yaml(5) and frenemy-rules(5) from docs/config.md and
+# docs/rules.md through Packaging/md2man.py (pandoc). Completions come from
+# `frenemyctl --generate-completion-script bash|zsh|fish`. So none of them can drift.
+#
+#   build-deb.sh                      build the package into the repository root
+#   build-deb.sh --build PRODUCT      only build PRODUCT this way (into .build-static), print its
+#                                     path: the benchmarks measure the binary that ships
+#   build-deb.sh --stage-data DIR     only lay out the data files (no binaries, no build)
+#   FRENEMY_DEB_VERSION=V             package the build as version V (a changelog entry on top)
+#   FRENEMY_DEB_PREVIOUS=V            also package it as version V, e.g. 0.1.0~prev1: the upgrade
+#                                     test (make service-test) installs that, then upgrades
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=$(sed -n 's/.*static let version = "\(.*\)".*/\1/p' Sources/model/FrenemyModel/Version.swift)
-homepage=$(sed -n 's/.*static let projectURL = "\(.*\)".*/\1/p' Sources/model/FrenemyModel/Version.swift)
 [ -n "$version" ] || { echo "build-deb.sh: cannot read the version from Version.swift" >&2; exit 1; }
-# Everything but the binaries, into the package root $1. `build-deb.sh --stage-data DIR` runs
-# only this, so a quick test can check the installed layout without a release build.
+
+# The data files, laid out as installed, into $1 (dh_install copies them into the package). The
+# unit, sysusers entry, docs, man pages and completions go through their debhelper tools instead.
 stage_data() {
     local dest=$1
-    install -Dm644 systemd/frenemyd.service "$dest/lib/systemd/system/frenemyd.service"
-    install -Dm644 Packaging/frenemy.sysusers "$dest/usr/lib/sysusers.d/frenemy.conf"
     # The config may hold webhook secrets and the watchlist is itself a secret: group frenemy only
-    # (postinst sets the group once the sysusers entry has created it).
+    # (debian/rules sets the modes again after dh_fixperms; postinst sets the group).
     install -Dm640 Packaging/frenemy.yaml "$dest/etc/frenemy/frenemy.yaml"
     install -d -m750 "$dest/etc/frenemy/rules.d"
     install -Dm640 Rules/examples/watchlist.yaml "$dest/etc/frenemy/rules.d/watchlist.yaml.example"
@@ -30,10 +42,8 @@ stage_data() {
     # example ships beside them. Loading a folder is not recursive: examples/ is never loaded as rules.
     for f in Rules/*.yaml; do install -Dm644 "$f" "$dest/usr/share/frenemy/rules/$(basename "$f")"; done
     install -Dm644 Rules/examples/watchlist.yaml "$dest/usr/share/frenemy/rules/examples/watchlist.yaml"
-    install -Dm644 README.md "$dest/usr/share/doc/frenemy/README.md"
-    for doc in docs/config.md docs/rules.md docs/openapi.yaml; do
-        if [ -f "$doc" ]; then install -Dm644 "$doc" "$dest/usr/share/doc/frenemy/$(basename "$doc")"; fi
-    done
+    # journalctl -x explains frenemy's MESSAGE_IDs (systemd's dpkg trigger rebuilds the catalog).
+    install -Dm644 systemd/frenemy.catalog "$dest/usr/lib/systemd/catalog/frenemy.catalog"
 }
 if [ "${1:-}" = --stage-data ]; then
     [ -n "${2:-}" ] || { echo "usage: $0 --stage-data DIR" >&2; exit 2; }
@@ -42,6 +52,7 @@ if [ "${1:-}" = --stage-data ]; then
 fi
 
 build=(swift build -c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs
+    -Xlinker -z -Xlinker now -Xlinker -z -Xlinker relro
     --scratch-path .build-static)
 if [ "${1:-}" = --build ]; then
     [ -n "${2:-}" ] || { echo "usage: $0 --build PRODUCT" >&2; exit 2; }
@@ -50,123 +61,86 @@ if [ "${1:-}" = --build ]; then
     exit 0
 fi
 
-for tool in dpkg-shlibdeps strip readelf; do
-    command -v "$tool" >/dev/null || { echo "build-deb.sh: $tool is missing (apt-get install dpkg-dev binutils)" >&2; exit 1; }
+for tool in dpkg-buildpackage dh dh_bash-completion pandoc readelf; do
+    command -v "$tool" >/dev/null || {
+        echo "build-deb.sh: $tool is missing (apt-get install dpkg-dev debhelper bash-completion pandoc binutils)" >&2
+        exit 1
+    }
 done
+changelog_version=$(dpkg-parsechangelog -l Packaging/debian/changelog -S Version)
+[ "$changelog_version" = "$version" ] || {
+    echo "build-deb.sh: Packaging/debian/changelog is at $changelog_version, Version.swift at $version: add a changelog entry" >&2
+    exit 1
+}
+deb_version=${FRENEMY_DEB_VERSION:-$version}
 arch=$(dpkg --print-architecture)
-"${build[@]}" --product frenemyd
-"${build[@]}" --product frenemyctl
+for product in frenemyd frenemyctl generate-manual; do "${build[@]}" --product "$product"; done
 bin=$("${build[@]}" --show-bin-path)
 
-# The package root sits at debian/frenemy of a scratch folder, the layout dpkg-shlibdeps expects.
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-root="$work/debian/frenemy"
-install -d -m755 "$root" "$root/DEBIAN"
-install -Dm755 -s "$bin/frenemyd" "$root/usr/bin/frenemyd"
-install -Dm755 -s "$bin/frenemyctl" "$root/usr/bin/frenemyctl"
-stage_data "$root"
+# Everything statically linked must be in debian/copyright with its licence.
+for dep in .build-static/checkouts/*/; do
+    name=$(basename "$dep")
+    grep -q "^Files: swiftpm/$name/" Packaging/debian/copyright || {
+        echo "build-deb.sh: the dependency $name is not in Packaging/debian/copyright" >&2
+        exit 1
+    }
+done
 
-# Depends from the binaries' shared libraries (dpkg-shlibdeps wants a debian/control to read).
-printf 'Source: frenemy\n\nPackage: frenemy\nArchitecture: any\n' > "$work/debian/control"
-shlibs=$(cd "$work" && dpkg-shlibdeps -O "$root/usr/bin/frenemyd" "$root/usr/bin/frenemyctl" |
-    sed -n 's/^shlibs:Depends=//p')
-[ -n "$shlibs" ] || { echo "build-deb.sh: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
-# Packed relocations need glibc 2.36 (version GLIBC_ABI_DT_RELR), a version with no symbols, which
-# dpkg-shlibdeps does not see; without this the package would install where the loader refuses it.
-versions=$(readelf -V "$root/usr/bin/frenemyd" "$root/usr/bin/frenemyctl")
-libc_min=$(printf '%s' "$shlibs" | sed -n 's/.*libc6 (>= \([^)]*\)).*/\1/p')
-if [[ $versions == *GLIBC_ABI_DT_RELR* ]] && ! dpkg --compare-versions "${libc_min:-0}" ge 2.36; then
-    if [ -n "$libc_min" ]; then
-        shlibs=$(printf '%s' "$shlibs" | sed 's/libc6 ([^)]*)/libc6 (>= 2.36)/')
-    else
-        shlibs="libc6 (>= 2.36), $shlibs"
-    fi
+# Packed relocations need glibc 2.36 (version GLIBC_ABI_DT_RELR, which has no symbols, so
+# dpkg-shlibdeps does not see it): debian/control says libc6 (>= 2.36) as long as that holds.
+if ! readelf -V "$bin/frenemyd" | grep -q GLIBC_ABI_DT_RELR; then
+    echo "build-deb.sh: frenemyd no longer uses DT_RELR: drop libc6 (>= 2.36) from debian/control" >&2
 fi
-if ldd "$root/usr/bin/frenemyd" | grep -q -e 'not found' -e '/opt/swift'; then
+if ldd "$bin/frenemyd" | grep -q -e 'not found' -e '/opt/swift'; then
     echo "build-deb.sh: frenemyd still needs libraries from outside the system:" >&2
-    ldd "$root/usr/bin/frenemyd" >&2
+    ldd "$bin/frenemyd" >&2
     exit 1
 fi
-installed_size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
 
-cat > "$root/DEBIAN/control" <<CONTROL
-Package: frenemy
-Version: $version
-Architecture: $arch
-Maintainer: frenemy maintainers <frenemy@localhost>
-Installed-Size: $installed_size
-Depends: $shlibs, systemd, init-system-helpers (>= 1.54~)
-Section: net
-Priority: optional
-Homepage: $homepage
-Description: watch the news for supplier conflicts of interest
- frenemyd polls news feeds, matches items against declarative rule files
- ("a vendor of ours signs with a competitor of ours") and raises alerts in
- the systemd journal, through webhooks and on a local control socket.
-CONTROL
-printf '%s\n' /etc/frenemy/frenemy.yaml /etc/frenemy/rules.d/watchlist.yaml.example > "$root/DEBIAN/conffiles"
+# A source tree for dpkg-buildpackage in a scratch folder: debian/, the prebuilt binaries, the
+# staged data, the docs, and generated/ (man pages and completions); built as version $1, with
+# dpkg-deb options $2.
+package() {
+    local deb_version=$1 src="$work/frenemy-$1"
+    mkdir -p "$src/prebuilt" "$src/generated/man" "$src/generated/completions" "$src/docs"
+    cp -r Packaging/debian "$src/debian"
+    cp Packaging/frenemy.sysusers "$src/debian/frenemy.sysusers"
+    cp systemd/frenemyd.service "$src/debian/frenemy.frenemyd.service"
+    cp README.md "$src/"
+    cp docs/config.md docs/rules.md docs/openapi.yaml "$src/docs/"
+    install -m755 "$bin/frenemyd" "$bin/frenemyctl" "$src/prebuilt/"
+    stage_data "$src/stage"
+    if [ "$deb_version" != "$version" ]; then
+        { printf 'frenemy (%s) unstable; urgency=medium\n\n  * The build of %s, packaged as %s.\n\n -- %s  %s\n\n' \
+            "$deb_version" "$version" "$deb_version" "$(dpkg-parsechangelog -l Packaging/debian/changelog -S Maintainer)" \
+            "$(dpkg-parsechangelog -l Packaging/debian/changelog -S Date)"; cat Packaging/debian/changelog; } > "$src/debian/changelog"
+    fi
 
-# Maintainer scripts follow what debhelper's dh_installsysusers and dh_installsystemd generate:
-# the unit is enabled on install, started on install and restarted on upgrade (the default
-# config polls nothing, so a fresh install starts an idle daemon), and stopped before removal.
-cat > "$root/DEBIAN/postinst" <<'POSTINST'
-#!/bin/sh
-set -e
-if [ "$1" = configure ]; then
-    systemd-sysusers ${DPKG_ROOT:+--root="$DPKG_ROOT"} frenemy.conf
-    for path in /etc/frenemy/frenemy.yaml /etc/frenemy/rules.d /etc/frenemy/rules.d/watchlist.yaml.example; do
-        if [ -e "$path" ] && ! dpkg-statoverride --list "$path" >/dev/null; then
-            chgrp frenemy "$path"
-        fi
-    done
-    # systemd creates it too (StateDirectory=); made here so `runuser -u frenemy -- frenemyd --once`
-    # works before the service ever ran.
-    if [ ! -d /var/lib/frenemy ]; then
-        install -d -m 0750 -o frenemy -g frenemy /var/lib/frenemy
-    fi
-fi
-if [ "$1" = configure ] || [ "$1" = abort-upgrade ] || [ "$1" = abort-deconfigure ] || [ "$1" = abort-remove ]; then
-    deb-systemd-helper unmask frenemyd.service >/dev/null || true
-    if deb-systemd-helper --quiet was-enabled frenemyd.service; then
-        deb-systemd-helper enable frenemyd.service >/dev/null || true
-    else
-        deb-systemd-helper update-state frenemyd.service >/dev/null || true
-    fi
-    if [ -d /run/systemd/system ]; then
-        systemctl --system daemon-reload >/dev/null || true
-        if [ -n "$2" ]; then action=restart; else action=start; fi
-        deb-systemd-invoke "$action" frenemyd.service >/dev/null || true
-    fi
-fi
-POSTINST
-cat > "$root/DEBIAN/prerm" <<'PRERM'
-#!/bin/sh
-set -e
-if [ -d /run/systemd/system ] && [ "$1" = remove ]; then
-    deb-systemd-invoke stop frenemyd.service >/dev/null || true
-fi
-PRERM
-cat > "$root/DEBIAN/postrm" <<'POSTRM'
-#!/bin/sh
-set -e
-if [ -d /run/systemd/system ] && [ "$1" = remove ]; then
-    systemctl --system daemon-reload >/dev/null || true
-fi
-if [ "$1" = remove ] && [ -x /usr/bin/deb-systemd-helper ]; then
-    deb-systemd-helper mask frenemyd.service >/dev/null || true
-fi
-if [ "$1" = purge ]; then
-    if [ -x /usr/bin/deb-systemd-helper ]; then
-        deb-systemd-helper purge frenemyd.service >/dev/null || true
-        deb-systemd-helper unmask frenemyd.service >/dev/null || true
-    fi
-    # Alerts, delivery queue and fetch state. The frenemy user and group stay (Debian never
-    # removes system users: files elsewhere may still carry their ids).
-    rm -rf /var/lib/frenemy
-fi
-POSTRM
-chmod 755 "$root/DEBIAN/postinst" "$root/DEBIAN/prerm" "$root/DEBIAN/postrm"
-out="frenemy_${version}_${arch}.deb"
-dpkg-deb --root-owner-group --build "$root" "$out"
-echo "built $out"
+    local date
+    date=$(date -u -d "@$(dpkg-parsechangelog -l "$src/debian/changelog" -S Timestamp)" +%Y-%m-%d)
+    "$bin/generate-manual" "$bin/frenemyd" --section 8 --date "$date" --output-directory "$src/generated/man"
+    "$bin/generate-manual" "$bin/frenemyctl" --section 1 --date "$date" --output-directory "$src/generated/man"
+    python3 Packaging/md2man.py docs/config.md frenemy.yaml 5 "configuration file of frenemyd" "$deb_version" "$date" \
+        > "$src/generated/man/frenemy.yaml.5"
+    python3 Packaging/md2man.py docs/rules.md frenemy-rules 5 "rule language of frenemy: watchlists, rules, tests" \
+        "$deb_version" "$date" > "$src/generated/man/frenemy-rules.5"
+    # Sourced by bash-completion, never run: no #! line (lintian: bash-completion-with-hashbang).
+    "$bin/frenemyctl" --generate-completion-script bash | sed '1{/^#!/d}' > "$src/generated/completions/frenemyctl.bash"
+    "$bin/frenemyctl" --generate-completion-script zsh > "$src/generated/completions/_frenemyctl"
+    "$bin/frenemyctl" --generate-completion-script fish > "$src/generated/completions/frenemyctl.fish"
+
+    (cd "$src" && FRENEMY_DPKG_DEB_OPTIONS=${2:-} dpkg-buildpackage --build=binary --no-sign -d \
+        >"$work/build-$deb_version.log" 2>&1) || {
+        cat "$work/build-$deb_version.log" >&2
+        exit 1
+    }
+    local out="frenemy_${deb_version}_${arch}.deb"
+    cp "$work/$out" "$out"
+    echo "built $out"
+}
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+package "$deb_version"
+# The upgrade test (make service-test) installs this first, then the package above.
+if [ -n "${FRENEMY_DEB_PREVIOUS:-}" ]; then package "$FRENEMY_DEB_PREVIOUS" "-Zgzip -z1"; fi

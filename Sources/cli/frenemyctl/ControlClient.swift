@@ -21,6 +21,7 @@ struct ControlClient {
     }
 
     private func send(_ method: String, _ path: String) async throws(Failure) -> Data {
+        if let denied = permissionDenied() { throw denied }
         guard FileManager.default.fileExists(atPath: socketPath) else {
             throw Failure(
                 description:
@@ -47,6 +48,27 @@ struct ControlClient {
             throw Failure(description: Self.errorText(response), exitCode: Exit.failure.rawValue)
         }
         return response.body
+    }
+
+    /// The socket (or its folder, /run/frenemy, mode 0750) is there but not for this user: say
+    /// so, instead of "not running" or a connection error.
+    private func permissionDenied() -> Failure? {
+        var info = stat()
+        let cannotSee = stat(socketPath, &info) != 0 && errno == EACCES
+        let cannotUse = access(socketPath, R_OK | W_OK) != 0 && errno == EACCES
+        guard cannotSee || cannotUse else { return nil }
+        let folder = (socketPath as NSString).deletingLastPathComponent
+        var group: String?
+        if stat(socketPath, &info) == 0 || stat(folder.isEmpty ? "." : folder, &info) == 0,
+            let entry = getgrgid(info.st_gid), let name = entry.pointee.gr_name
+        {
+            group = String(cString: name)
+        }
+        let who = group.map { "root and members of group \($0)" } ?? "root and the daemon's group"
+        let fix = group.map { " (ask an administrator: 'usermod -aG \($0) \(NSUserName())', then log in again)" } ?? ""
+        return Failure(
+            description: "permission denied: \(socketPath) is only for \(who)\(fix)",
+            exitCode: Exit.noPermission.rawValue)
     }
 
     /// The daemon's `{"error": ..., "problems": [...]}` answer as lines.

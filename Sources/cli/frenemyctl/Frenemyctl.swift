@@ -69,6 +69,8 @@ enum Exit {
     static let failure = ExitCode(1)
     /// The daemon could not be reached (sysexits' EX_UNAVAILABLE).
     static let unavailable = ExitCode(69)
+    /// The control socket is not for this user (sysexits' EX_NOPERM).
+    static let noPermission = ExitCode(77)
 }
 
 /// One line (or several) on stderr, where every frenemyctl error goes.

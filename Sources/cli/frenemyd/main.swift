@@ -153,6 +153,7 @@ struct Frenemyd: AsyncParsableCommand {
                 "ready: \(settings.sources.count) sources, \(rules.ruleCount) rules, \(settings.notify.count) receivers, control socket \(settings.controlSocket)"
             )
             _ = notifier.ready()
+            _ = notifier.status(startupStatus(sources: settings.sources.count, rules: rules.rules.ruleCount))
         }
         let core = DaemonService(
             daemon: daemon, delivery: delivery, flusher: flusher, backend: backend, watchdog: watchdog)
@@ -220,8 +221,18 @@ struct DaemonBackend: ControlBackend {
     func reload() async throws(ReloadError) -> ReloadSummary {
         _ = notifier.reloading()
         defer { _ = notifier.ready() }
-        return try await daemon.reload()
+        let summary = try await daemon.reload()
+        // No source means no poll, so no poll would ever update the line.
+        if summary.sources == 0 { _ = notifier.status(startupStatus(sources: 0, rules: summary.rules)) }
+        return summary
     }
+}
+
+/// `systemctl status` shows this until the first poll replaces it, and for good without sources.
+func startupStatus(sources: Int, rules: Int) -> String {
+    sources == 0
+        ? "idle: no sources configured (\(rules) rules loaded); add sources to the config and reload"
+        : "started: \(sources) sources, \(rules) rules; first poll under way"
 }
 
 /// Pings the systemd watchdog from the scheduler loop, at half the configured interval: if the
