@@ -226,7 +226,7 @@ def test_control_socket_closes_silent_and_half_sent_connections(frenemy, tmp_pat
     half_headers = [_connect(frenemy.socket) for _ in range(20)]
     for s in half_headers:
         s.sendall(b"GET /v1/status HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
-    half_body = [_connect(frenemy.socket) for _ in range(20)]
+    half_body = [_connect(frenemy.socket) for _ in range(200)]  # 200 slow bodies
     for s in half_body:
         s.sendall(b"POST /v1/reload HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{\"a\":")
     # Hummingbird's idle timeout (10 s) closes them; the generous wait here is no timing claim.
