@@ -153,7 +153,7 @@ struct Frenemyd: AsyncParsableCommand {
                 "ready: \(settings.sources.count) sources, \(rules.ruleCount) rules, \(settings.notify.count) receivers, control socket \(settings.controlSocket)"
             )
             _ = notifier.ready()
-            _ = notifier.status(startupStatus(sources: settings.sources.count, rules: rules.rules.ruleCount))
+            _ = notifier.status(startupStatus(sources: settings.sources.count, rules: rules.ruleCount))
         }
         let core = DaemonService(
             daemon: daemon, delivery: delivery, flusher: flusher, backend: backend, watchdog: watchdog)
