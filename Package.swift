@@ -65,9 +65,11 @@ let package = Package(
         .target(name: "Systemd", dependencies: ["CSystemd"], path: "Sources/system/Systemd", swiftSettings: strict),
         // The store's roles as protocols; SQLite is the embedded implementation, and nothing
         // outside store/ names it.
-        .target(name: "StateStore", dependencies: ["FrenemyModel"], path: "Sources/store/StateStore", swiftSettings: strict),
         .target(
-            name: "SQLiteStore", dependencies: ["CSQLite", "FrenemyModel", "StateStore"], path: "Sources/store/SQLiteStore",
+            name: "StateStore", dependencies: ["FrenemyModel"], path: "Sources/store/StateStore", swiftSettings: strict),
+        .target(
+            name: "SQLiteStore", dependencies: ["CSQLite", "FrenemyModel", "StateStore"],
+            path: "Sources/store/SQLiteStore",
             swiftSettings: strict),
         // Alert → journal entry (the record every alert gets, whatever the routes say).
         .target(
@@ -88,7 +90,8 @@ let package = Package(
         .target(
             name: "DaemonCore",
             dependencies: [
-                "FrenemyModel", "FrenemyConfig", "HTTPClient", "FeedParser", "RuleEngine", "SourceAdapters", "StateStore",
+                "FrenemyModel", "FrenemyConfig", "HTTPClient", "FeedParser", "RuleEngine", "SourceAdapters",
+                "StateStore",
                 "AlertJournal", "Dispatcher", "Notify", "Systemd", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/daemon/DaemonCore", swiftSettings: strict),
@@ -115,7 +118,8 @@ let package = Package(
         .executableTarget(
             name: "frenemyctl",
             dependencies: [
-                "FrenemyModel", "FrenemyConfig", "FeedParser", "RuleEngine", "HTTPClient", "SourceAdapters", "Dispatcher",
+                "FrenemyModel", "FrenemyConfig", "FeedParser", "RuleEngine", "HTTPClient", "SourceAdapters",
+                "Dispatcher",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/cli/frenemyctl", swiftSettings: strict),
@@ -142,12 +146,15 @@ let package = Package(
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"], path: "Tests/SystemdTests"),
         .testTarget(name: "StoreTests", dependencies: ["SQLiteStore", "StateStore"], path: "Tests/StoreTests"),
         .testTarget(
-            name: "DaemonCoreTests", dependencies: [
-                "DaemonCore", "HTTPClient", "SQLiteStore", "StateStore", "AlertJournal", "Notify", "RuleEngine", "Dispatcher",
+            name: "DaemonCoreTests",
+            dependencies: [
+                "DaemonCore", "HTTPClient", "SQLiteStore", "StateStore", "AlertJournal", "Notify", "RuleEngine",
+                "Dispatcher",
             ],
             path: "Tests/DaemonCoreTests"),
         .testTarget(name: "AlertJournalTests", dependencies: ["AlertJournal"], path: "Tests/AlertJournalTests"),
-        .testTarget(name: "DispatcherTests", dependencies: ["Dispatcher", "FrenemyConfig"], path: "Tests/DispatcherTests"),
+        .testTarget(
+            name: "DispatcherTests", dependencies: ["Dispatcher", "FrenemyConfig"], path: "Tests/DispatcherTests"),
         .testTarget(
             name: "NotifyTests", dependencies: ["Notify", "FrenemyConfig", "HTTPClient"], path: "Tests/NotifyTests"),
     ],

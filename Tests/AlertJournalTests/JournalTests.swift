@@ -1,6 +1,6 @@
+import AlertJournal
 import Foundation
 import FrenemyModel
-import AlertJournal
 import Synchronization
 import XCTest
 

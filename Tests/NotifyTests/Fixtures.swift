@@ -43,7 +43,8 @@ func sampleNotification(alerts: [Alert] = [sampleAlert], sequence: Int = 1) -> A
     AlertNotification(
         id: "ntf_0123456789abcdef", receiver: "vendor-risk", groupLabels: LabelSet([("vendor", "scale-ai")]),
         groupKey: "9f2c4e1a", sequence: sequence, threadRootID: sequence == 1 ? nil : "ntf_00000000000000aa",
-        alerts: alerts, groupAlertCount: alerts.count + sequence - 1, createdAt: Date(timeIntervalSince1970: 1_790_000_100))
+        alerts: alerts, groupAlertCount: alerts.count + sequence - 1,
+        createdAt: Date(timeIntervalSince1970: 1_790_000_100))
 }
 
 /// An HTTP transport that records requests and answers from a script.
@@ -54,7 +55,10 @@ final class ScriptedTransport: HTTPTransport {
     init(_ answers: [Result<HTTPResponse, HTTPClientError>]) { self.answers = Mutex(answers) }
 
     static func status(_ code: Int, headers: [(name: String, value: String)] = [], body: String = "") -> Self {
-        Self([.success(HTTPResponse(status: code, headers: HTTPHeaders(headers), body: Data(body.utf8), effectiveURL: "x"))])
+        Self([
+            .success(
+                HTTPResponse(status: code, headers: HTTPHeaders(headers), body: Data(body.utf8), effectiveURL: "x"))
+        ])
     }
 
     func send(_ request: HTTPRequest) async throws -> HTTPResponse {

@@ -27,7 +27,9 @@ final class TemplateTests: XCTestCase {
     }
 
     func testATemplateSyntaxErrorIsLocatedInTheConfig() {
-        XCTAssertThrowsError(try NotifierRegistry.make(receiver("slack", template: "ok\n{{#vendor}} never closed", line: 12))) {
+        XCTAssertThrowsError(
+            try NotifierRegistry.make(receiver("slack", template: "ok\n{{#vendor}} never closed", line: 12))
+        ) {
             let text = "\($0)"
             XCTAssertTrue(text.hasPrefix("/etc/frenemy/frenemy.yaml:13:"), text)
             XCTAssertTrue(text.contains("notify[0].template"), text)

@@ -1,8 +1,8 @@
 import Foundation
-import FrenemyModel
-import Notify
 import FrenemyConfig
+import FrenemyModel
 import HTTPClient
+import Notify
 import XCTest
 
 final class StandardWebhooksTests: XCTestCase {
@@ -55,7 +55,8 @@ final class WebhookNotifierTests: XCTestCase {
         XCTAssertEqual(n["id"] as? String, "ntf_0123456789abcdef")
         XCTAssertEqual((n["alerts"] as? [Any])?.count, 2)
         XCTAssertEqual(n["alert_count"] as? Int, 2)
-        XCTAssertEqual(try notifier(["url": "http://127.0.0.1:9/hook"]).render(sampleNotification()).body,
+        XCTAssertEqual(
+            try notifier(["url": "http://127.0.0.1:9/hook"]).render(sampleNotification()).body,
             try notifier(["url": "http://127.0.0.1:9/hook"]).render(sampleNotification()).body,
             "the same notification renders the same bytes")
     }
@@ -127,10 +128,13 @@ final class HTTPAnswerTests: XCTestCase {
     }
 
     func testRedactionKeepsTheHostAndHidesTokens() {
-        XCTAssertEqual(Redact.url("https://hooks.slack.com/services/T0/B0/secret"), "https://hooks.slack.com/services/…")
-        XCTAssertEqual(Redact.url("https://u:p@chat.googleapis.com/v1/spaces/X/messages?key=K&token=T"),
+        XCTAssertEqual(
+            Redact.url("https://hooks.slack.com/services/T0/B0/secret"), "https://hooks.slack.com/services/…")
+        XCTAssertEqual(
+            Redact.url("https://u:p@chat.googleapis.com/v1/spaces/X/messages?key=K&token=T"),
             "https://chat.googleapis.com/v1/…?…")
-        XCTAssertEqual(Redact.text("failed: https://h.example/a/b?t=1 down", secrets: ["https://h.example/a/b?t=1"]),
+        XCTAssertEqual(
+            Redact.text("failed: https://h.example/a/b?t=1 down", secrets: ["https://h.example/a/b?t=1"]),
             "failed: https://h.example/a/…?… down")
     }
 }
@@ -153,7 +157,9 @@ final class UserinfoTests: XCTestCase {
         XCTAssertEqual(
             Userinfo.redacted("fetch https://bob:pa55@feeds.example.com/rss failed; proxy http://u:p@10.0.0.1:3128"),
             "fetch https://…@feeds.example.com/rss failed; proxy http://…@10.0.0.1:3128")
-        XCTAssertEqual(Userinfo.redacted("mail ops@example.com about https://example.com/a@b"), "mail ops@example.com about https://example.com/a@b")
+        XCTAssertEqual(
+            Userinfo.redacted("mail ops@example.com about https://example.com/a@b"),
+            "mail ops@example.com about https://example.com/a@b")
         XCTAssertEqual(Userinfo.redacted("smtp://user%40x:p%3Aw@mail:587"), "smtp://…@mail:587")
     }
 }

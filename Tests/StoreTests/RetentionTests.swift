@@ -38,7 +38,9 @@ final class RetentionTests: StoreTestCase {
                         link: "https://news.example.test/feed\(feed)/\(n)", published: now, alerts: alerts))
             }
             _ = try store.ingest(IngestBatch(items: items, now: now))
-            _ = try store.flushDueGroups(now: now, limit: 10_000) { _ in .success(OutgoingMessage(body: Data(count: 1500))) }
+            _ = try store.flushDueGroups(now: now, limit: 10_000) { _ in
+                .success(OutgoingMessage(body: Data(count: 1500)))
+            }
             while let claimed = try store.claimNext(receiver: "chat", now: now, lease: 60, owner: "sim") {
                 try store.markDelivered(id: claimed.id, at: now)
             }
@@ -50,12 +52,15 @@ final class RetentionTests: StoreTestCase {
                 sizes.append((hour / 24 + 1, try store.sizeBytes()))
             }
         }
-        print("database size by day (\(feeds) feeds): " + sizes.map { "\($0.day):\($0.bytes / 1024)KiB" }.joined(separator: " "))
+        print(
+            "database size by day (\(feeds) feeds): "
+                + sizes.map { "\($0.day):\($0.bytes / 1024)KiB" }.joined(separator: " "))
         let afterWindow = try XCTUnwrap(sizes.first { $0.day == 16 }?.bytes)
         let last = try XCTUnwrap(sizes.last?.bytes)
         XCTAssertLessThanOrEqual(
             Double(last), Double(afterWindow) * 1.10, "the database kept growing after the retention window: \(sizes)")
         XCTAssertEqual(try store.queueStats(), [:])
-        XCTAssertEqual(Double(try store.alertCount()), Double(feeds * 24 * 14 / 10), accuracy: Double(feeds * 24 / 10 + 1))
+        XCTAssertEqual(
+            Double(try store.alertCount()), Double(feeds * 24 * 14 / 10), accuracy: Double(feeds * 24 / 10 + 1))
     }
 }

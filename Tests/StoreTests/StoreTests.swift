@@ -1,9 +1,9 @@
 import Foundation
 import FrenemyModel
+import StateStore
 import XCTest
 
 @testable import SQLiteStore
-import StateStore
 
 final class SchemaAndFileTests: StoreTestCase {
     func testOpeningCreatesTheFolderAndMigratesANewDatabase() throws {

@@ -31,7 +31,8 @@ struct NotifyTestCommand: AsyncParsableCommand {
     var receiver: String
 
     func run() async throws {
-        let path = "/v1/receivers/\(receiver.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? receiver)/test"
+        let path =
+            "/v1/receivers/\(receiver.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? receiver)/test"
         var failed = false
         try await show("POST", path, options: options, as: NotifyTestResult.self) { result in
             failed = result.outcome != "delivered"
@@ -51,7 +52,8 @@ struct RouteTestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test",
         abstract: "Print which receivers an alert with these labels reaches, and in which group.",
-        discussion: "Example: frenemyctl route test severity=critical vendor=scale-ai rule=vendor-signs-with-competitor")
+        discussion: "Example: frenemyctl route test severity=critical vendor=scale-ai rule=vendor-signs-with-competitor"
+    )
     @Option(name: .long, help: "Configuration file.")
     var config: String = DaemonConfig.defaultPath
     @Flag(name: .long, help: "Print JSON.")
@@ -88,13 +90,19 @@ struct RouteTestCommand: ParsableCommand {
                 var receiver: String
                 var route: String
                 var group: LabelSet
-                var group_wait: Double
-                var group_interval: Double
+                var groupWait: Double
+                var groupInterval: Double
+
+                enum CodingKeys: String, CodingKey {
+                    case receiver, route, group
+                    case groupWait = "group_wait"
+                    case groupInterval = "group_interval"
+                }
             }
             let out = found.map {
                 Out(
-                    receiver: $0.receiver, route: $0.routePath, group: $0.groupLabels, group_wait: $0.groupWait,
-                    group_interval: $0.groupInterval)
+                    receiver: $0.receiver, route: $0.routePath, group: $0.groupLabels, groupWait: $0.groupWait,
+                    groupInterval: $0.groupInterval)
             }
             printJSON((try? JSONEncoder.frenemy.encode(out)) ?? Data("[]".utf8))
             return
@@ -104,7 +112,9 @@ struct RouteTestCommand: ParsableCommand {
             return
         }
         for d in found {
-            print("\(d.receiver)\t(\(d.routePath), group \(d.groupLabels), wait \(Int(d.groupWait))s, interval \(Int(d.groupInterval))s)")
+            print(
+                "\(d.receiver)\t(\(d.routePath), group \(d.groupLabels), wait \(Int(d.groupWait))s, interval \(Int(d.groupInterval))s)"
+            )
         }
     }
 }

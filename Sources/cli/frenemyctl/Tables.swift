@@ -44,7 +44,8 @@ enum Table {
                 r.oldestQueuedAgeSeconds.map { DurationWords.short($0) } ?? "-", r.lastError ?? "",
             ]
         }
-        return render(["RECEIVER", "TYPE", "TARGET", "LAST SUCCESS", "FAILURES", "QUEUED", "OLDEST", "LAST ERROR"], rows)
+        return render(
+            ["RECEIVER", "TYPE", "TARGET", "LAST SUCCESS", "FAILURES", "QUEUED", "OLDEST", "LAST ERROR"], rows)
     }
 
     static func when(_ date: Date?) -> String {

@@ -1,3 +1,4 @@
+import AlertJournal
 import ArgumentParser
 import CMalloc
 import ControlAPI
@@ -7,11 +8,10 @@ import FrenemyConfig
 import FrenemyModel
 import HTTPClient
 import Logging
-import RuleEngine
-import ServiceLifecycle
-import AlertJournal
 import Notify
+import RuleEngine
 import SQLiteStore
+import ServiceLifecycle
 import StateStore
 import Synchronization
 import Systemd
@@ -127,7 +127,8 @@ struct Frenemyd: AsyncParsableCommand {
                 http: deliveryHTTP, mail: CurlMailClient(),
                 userAgent: settings.requestUserAgent(base: FrenemyVersion.userAgent)),
             logger: logger, pipeline: { await daemon.pipeline }, raiseTrouble: { await daemon.raise($0) })
-        let flusher = GroupFlusher(store: store, logger: logger, pipeline: { await daemon.pipeline }, delivery: delivery)
+        let flusher = GroupFlusher(
+            store: store, logger: logger, pipeline: { await daemon.pipeline }, delivery: delivery)
 
         if once {
             await daemon.pollAll()

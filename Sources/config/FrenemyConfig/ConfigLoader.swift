@@ -34,7 +34,9 @@ public enum ConfigLoader {
         let reader = NodeReader(file: path)
         let top = try reader.mapping(root, key: "")
         try reader.rejectUnknown(
-            top, allowed: ["state_dir", "control_socket", "rules", "sources", "notify", "route", "retention", "user_agent"], in: "")
+            top,
+            allowed: ["state_dir", "control_socket", "rules", "sources", "notify", "route", "retention", "user_agent"],
+            in: "")
         var typeNodes: [Node?] = []
         for (keyNode, value) in top {
             let key = keyNode.string ?? ""
@@ -81,7 +83,8 @@ public enum ConfigLoader {
             let key = keyNode.string ?? ""
             let text = try reader.string(value, key: "retention.\(key)")
             guard let seconds = DurationText.seconds(text), seconds >= 86400 else {
-                throw reader.error(value, key: "retention.\(key)", "'\(text)' is not a duration of a day or more (e.g. 90d, 2y)")
+                throw reader.error(
+                    value, key: "retention.\(key)", "'\(text)' is not a duration of a day or more (e.g. 90d, 2y)")
             }
             switch key {
             case "items": r.items = seconds
@@ -90,7 +93,9 @@ public enum ConfigLoader {
             }
         }
         if r.alerts < r.items {
-            throw reader.error(node, key: "retention.alerts", "alerts must be kept at least as long as items, or a pruned alert could fire again")
+            throw reader.error(
+                node, key: "retention.alerts",
+                "alerts must be kept at least as long as items, or a pruned alert could fire again")
         }
         return r
     }

@@ -71,7 +71,8 @@ public struct ReceiverConfig: Sendable, Equatable {
         var known = allowed.union(secrets)
         for s in secrets { known.formUnion(["\(s)_file", "\(s)_credential"]) }
         for key in settings.keys.sorted() where !known.contains(key) {
-            throw error(key, "unknown key '\(key)' for type \(type) (known keys: \(known.sorted().joined(separator: ", ")))")
+            throw error(
+                key, "unknown key '\(key)' for type \(type) (known keys: \(known.sorted().joined(separator: ", ")))")
         }
     }
 
@@ -157,10 +158,12 @@ public struct ReceiverConfig: Sendable, Equatable {
                 guard !reference.contains("/") else { throw error(form, "a credential name has no '/'") }
                 file = (folder as NSString).appendingPathComponent(reference)
             } else {
-                file = ConfigLoader.absolutePath(reference, relativeTo: (self.file as NSString).deletingLastPathComponent)
+                file = ConfigLoader.absolutePath(
+                    reference, relativeTo: (self.file as NSString).deletingLastPathComponent)
             }
             guard let data = FileManager.default.contents(atPath: file) else {
-                let why = FileManager.default.fileExists(atPath: file) ? "cannot be read (permissions?)" : "does not exist"
+                let why =
+                    FileManager.default.fileExists(atPath: file) ? "cannot be read (permissions?)" : "does not exist"
                 throw error(form, "\(file) \(why)")
             }
             value = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)

@@ -25,7 +25,8 @@ public enum AlertBuilder {
                 message: match.message, source: source, itemID: item.id, itemTitle: item.title, itemURL: item.link,
                 itemPublished: item.published, bindings: match.bindings, explanation: match.compactExplanation,
                 evidence: try? JSONValue.from(match.explanation), labels: labels, createdAt: now)
-            return IngestAlert(alert: alert, itemKey: key, destinations: destinations(labels, alertID: alert.id, pipeline: pipeline))
+            return IngestAlert(
+                alert: alert, itemKey: key, destinations: destinations(labels, alertID: alert.id, pipeline: pipeline))
         }
     }
 
@@ -67,7 +68,9 @@ public enum AlertBuilder {
             bindings: [], explanation: kind.title, labels: labels, createdAt: now)
         return IngestAlert(
             alert: alert, itemKey: itemID,
-            destinations: destinations(labels, alertID: alert.id, pipeline: pipeline).filter { $0.receiver != excluding })
+            destinations: destinations(labels, alertID: alert.id, pipeline: pipeline).filter {
+                $0.receiver != excluding
+            })
     }
 
     static func destinations(_ labels: LabelSet, alertID: String, pipeline: Pipeline) -> [GroupDestination] {
@@ -115,7 +118,8 @@ struct AlertJournaler: Sendable {
         do {
             try store.markJournaled(alertIDs: ids, at: Date())
         } catch {
-            logger.error("cannot record that \(alerts.count) alerts were journaled: \(error); they will be journaled again")
+            logger.error(
+                "cannot record that \(alerts.count) alerts were journaled: \(error); they will be journaled again")
         }
     }
 

@@ -75,7 +75,8 @@ public actor Daemon {
             journaler.record(result.raised)
             if !result.raised.isEmpty { onAlerts?() }
         } catch {
-            logger.error("cannot store alert \(alert.alert.ruleID): \(error)", metadata: ["message_id": "\(MessageIDs.trouble)"])
+            logger.error(
+                "cannot store alert \(alert.alert.ruleID): \(error)", metadata: ["message_id": "\(MessageIDs.trouble)"])
         }
     }
 
@@ -202,7 +203,8 @@ public actor Daemon {
         let pending = (try? store.pendingNotificationCount()) ?? 0
         let total = (try? store.alertCount()) ?? 0
         let trouble = storeError.map { " STATE NOT WRITABLE: \($0);" } ?? ""
-        return "\(config.sources.count) sources (\(failing) failing), \(total) alerts, \(pending) notifications pending;"
+        return
+            "\(config.sources.count) sources (\(failing) failing), \(total) alerts, \(pending) notifications pending;"
             + trouble + " last polled \(lastSource)"
     }
 

@@ -1,7 +1,7 @@
-import Foundation
-public import Logging
 public import AlertJournal
+import Foundation
 import FrenemyModel
+public import Logging
 import Systemd
 
 /// The daemon's own log: structured journal entries when a journal is there (so

@@ -46,7 +46,7 @@ public final class DeliveryService: Sendable {
     /// The receivers changed (reload): start workers for new ones; removed ones stop.
     public func receiversChanged() {
         reconcile.fire()
-        signals.withLock { $0.values.forEach { $0.fire() } }
+        for signal in signals.withLock({ Array($0.values) }) { signal.fire() }
     }
 
     private func signal(_ name: String) -> WakeSignal {
@@ -182,7 +182,8 @@ public final class DeliveryService: Sendable {
             state.failingSince = state.failingSince ?? now
             // Equal jitter: at least half the exponential step, so a failing receiver is never
             // probed in a tight loop, and receivers failing together do not retry in step.
-            let step = Backoff.delay(attempt: state.consecutiveFailures, base: retry.base, cap: retry.cap, jitter: .none)
+            let step = Backoff.delay(
+                attempt: state.consecutiveFailures, base: retry.base, cap: retry.cap, jitter: .none)
             let backoff = step / 2 + Double.random(in: 0...(step / 2))
             let until = now.addingTimeInterval(max(backoff, retryAfter ?? 0))
             state.blockedUntil = until
@@ -193,7 +194,9 @@ public final class DeliveryService: Sendable {
             }
         } else if succeeded {
             if state.consecutiveFailures > 0 {
-                logger.notice("receiver \(name) is accepting notifications again after \(state.consecutiveFailures) failed attempts")
+                logger.notice(
+                    "receiver \(name) is accepting notifications again after \(state.consecutiveFailures) failed attempts"
+                )
             }
             state.consecutiveFailures = 0
             state.failingSince = nil
@@ -284,7 +287,8 @@ extension DeliveryService {
 enum SampleAlert {
     static func make(now: Date) -> Alert {
         let bindings = [
-            RoleBinding(role: "vendor", entityID: "example-vendor", entityName: "Example Vendor", matched: "Example Vendor"),
+            RoleBinding(
+                role: "vendor", entityID: "example-vendor", entityName: "Example Vendor", matched: "Example Vendor"),
             RoleBinding(
                 role: "competitor", entityID: "example-rival", entityName: "Example Rival", matched: "Example Rival"),
         ]
@@ -295,7 +299,8 @@ enum SampleAlert {
             source: "frenemy", itemID: "frenemy-test", itemTitle: "Example Vendor signs deal with Example Rival (test)",
             itemURL: "https://example.com/frenemy-test", itemPublished: now, bindings: bindings,
             explanation: "a test sent by frenemyctl notify test",
-            labels: Alert.labels(rule: "frenemy.test", severity: .info, source: "frenemy", tags: ["test"], bindings: bindings),
+            labels: Alert.labels(
+                rule: "frenemy.test", severity: .info, source: "frenemy", tags: ["test"], bindings: bindings),
             createdAt: now)
     }
 }

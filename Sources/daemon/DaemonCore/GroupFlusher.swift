@@ -1,5 +1,5 @@
-public import Foundation
 import AlertJournal
+public import Foundation
 import FrenemyModel
 public import Logging
 import Notify

@@ -11,7 +11,8 @@ public struct LastGood: Sendable {
     public let folder: URL
 
     public init(stateDir: String) {
-        folder = URL(fileURLWithPath: stateDir, isDirectory: true).appendingPathComponent("last-good", isDirectory: true)
+        folder = URL(fileURLWithPath: stateDir, isDirectory: true).appendingPathComponent(
+            "last-good", isDirectory: true)
     }
 
     struct Manifest: Codable {

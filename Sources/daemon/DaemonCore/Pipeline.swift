@@ -1,6 +1,6 @@
 public import Dispatcher
-public import FrenemyConfig
 import Foundation
+public import FrenemyConfig
 public import Notify
 public import RuleEngine
 

@@ -1,7 +1,7 @@
+import AlertJournal
 import FeedParser
 import Foundation
 import FrenemyConfig
-import AlertJournal
 import FrenemyModel
 import Logging
 import SourceAdapters

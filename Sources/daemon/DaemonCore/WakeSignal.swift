@@ -31,7 +31,9 @@ final class WakeSignal: Sendable {
         if state.withLock({ s in
             defer { s.pending = false }
             return s.pending
-        }) { return }
+        }) {
+            return
+        }
         if let deadline, deadline <= Date() { return }
         await withTaskGroup(of: Void.self) { group in
             if let deadline {

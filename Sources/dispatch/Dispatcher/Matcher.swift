@@ -1,5 +1,5 @@
-public import FrenemyModel
 import Foundation
+public import FrenemyModel
 
 /// One label matcher in Alertmanager's syntax: `name="value"`, `name!="value"`, `name=~"re"`,
 /// `name!~"re"`. Regular expressions are anchored at both ends, as in Alertmanager, so

@@ -1,6 +1,6 @@
+public import Foundation
 public import FrenemyConfig
 public import FrenemyModel
-public import Foundation
 
 /// The compiled routing tree: which receivers an alert reaches and how its notifications are
 /// grouped. Alertmanager's semantics: a child inherits what it does not set; an alert goes
@@ -122,7 +122,9 @@ public struct Route: Sendable {
     ) -> Route {
         let receiver = node.receiver ?? parent?.receiver ?? ""
         if let name = node.receiver, !receivers.contains(name) {
-            let known = receivers.isEmpty ? "none are configured under notify:" : "known: \(receivers.sorted().joined(separator: ", "))"
+            let known =
+                receivers.isEmpty
+                ? "none are configured under notify:" : "known: \(receivers.sorted().joined(separator: ", "))"
             problems.append(
                 ConfigError(
                     file: file, line: node.line, column: 1, key: "\(node.path).receiver",
@@ -134,7 +136,8 @@ public struct Route: Sendable {
                 matchers.append(try Matcher(parsing: text.text))
             } catch {
                 problems.append(
-                    ConfigError(file: file, line: text.line, column: text.column, key: text.key, message: error.description))
+                    ConfigError(
+                        file: file, line: text.line, column: text.column, key: text.key, message: error.description))
             }
         }
         // Alertmanager's default: without group_by, all alerts of a route form one group.

@@ -1,6 +1,5 @@
 public import Foundation
 
-
 /// One message for one group of alerts to one receiver: what is delivered, rather than single
 /// alerts. Decided by the dispatcher and queued in the same transaction, with an id that stays
 /// the same on every retry and restart (the generic webhook's `webhook-id`).
@@ -79,4 +78,3 @@ public struct OutgoingMessage: Sendable, Codable, Equatable {
         self.query = query
     }
 }
-

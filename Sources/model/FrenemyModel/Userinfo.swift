@@ -11,7 +11,8 @@ public enum Userinfo {
             out += rest[..<scheme.upperBound]
             rest = rest[scheme.upperBound...]
             // The authority ends at the first '/', '?', '#' or whitespace; userinfo ends at its last '@'.
-            let end = rest.firstIndex { "/?#".contains($0) || $0.isWhitespace || $0 == "\"" || $0 == "'" } ?? rest.endIndex
+            let end =
+                rest.firstIndex { "/?#".contains($0) || $0.isWhitespace || $0 == "\"" || $0 == "'" } ?? rest.endIndex
             let authority = rest[..<end]
             if let at = authority.lastIndex(of: "@") {
                 out += "…@"

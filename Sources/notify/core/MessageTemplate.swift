@@ -1,6 +1,6 @@
+import Foundation
 public import FrenemyConfig
 public import FrenemyModel
-import Foundation
 import Mustache
 
 /// A receiver's own wording for the alert line (`template:` in its `notify` entry), in Mustache,

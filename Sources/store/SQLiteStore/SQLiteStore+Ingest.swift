@@ -6,7 +6,8 @@ extension SQLiteStore {
     // MARK: Ingestion
 
     public func ingest(_ batch: IngestBatch) throws -> IngestResult {
-        let encoded = try batch.items.flatMap(\.alerts).map { try SQLiteStore.encode($0.alert) }
+        let encoded =
+            try batch.items.flatMap(\.alerts).map { try SQLiteStore.encode($0.alert) }
             + batch.alerts.map { try SQLiteStore.encode($0.alert) }
         return try with { db in
             try db.transaction {
@@ -149,7 +150,8 @@ extension SQLiteStore {
                             notification, message: OutgoingMessage(body: Data()), db: db, now: now,
                             givenUp: failure.reason)
                     }
-                    try db.run("DELETE FROM group_alerts WHERE receiver = ? AND group_key = ?", [.text(receiver), .text(key)])
+                    try db.run(
+                        "DELETE FROM group_alerts WHERE receiver = ? AND group_key = ?", [.text(receiver), .text(key)])
                     try db.run(
                         """
                         UPDATE groups SET last_flush_at = ?, next_flush_at = NULL, notifications = ?,

@@ -127,7 +127,9 @@ public final class SQLiteStore: StateStore {
     /// Every remembered source, by name (includes sources no longer configured).
     public func sourceStates() throws -> [SourceState] {
         try with {
-            try $0.query("SELECT \(SQLiteStore.sourceColumns) FROM sources s ORDER BY s.name") { SQLiteStore.sourceState($0) }
+            try $0.query("SELECT \(SQLiteStore.sourceColumns) FROM sources s ORDER BY s.name") {
+                SQLiteStore.sourceState($0)
+            }
         }
     }
 
@@ -207,7 +209,8 @@ public final class SQLiteStore: StateStore {
                 var r = PruneReport()
                 r.items = try db.run("DELETE FROM items WHERE first_seen < ?", [.date(itemsBefore)])
                 r.notifications = try db.run(
-                    "DELETE FROM notifications WHERE state != 'pending' AND finished_at < ?", [.date(notificationsBefore)])
+                    "DELETE FROM notifications WHERE state != 'pending' AND finished_at < ?",
+                    [.date(notificationsBefore)])
                 r.alerts = try db.run(
                     """
                     DELETE FROM alerts WHERE created_at < ?
@@ -245,7 +248,9 @@ public final class SQLiteStore: StateStore {
 
     /// The alert with this id, if stored.
     public func alert(id: String) throws -> Alert? {
-        try with { try $0.query("SELECT body FROM alerts WHERE id = ?", [.text(id)], row: SQLiteStore.decodeAlert).first }
+        try with {
+            try $0.query("SELECT body FROM alerts WHERE id = ?", [.text(id)], row: SQLiteStore.decodeAlert).first
+        }
     }
 
     /// Whether rule `ruleID` already fired for `itemKey`.
