@@ -255,8 +255,8 @@ private struct TreeConverter {
     static func string(_ p: UnsafeMutablePointer<xmlChar>?, maxBytes: Int) -> String? {
         guard let p else { return nil }
         let length = strlen(UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self))
-        if length <= maxBytes { return String(cString: p) }
         let bytes = UnsafeBufferPointer(start: UnsafePointer(p), count: length)
+        if length <= maxBytes { return String(decoding: bytes, as: UTF8.self) }
         return String(decoding: bytes[0..<TextCap.boundary(bytes, atMost: maxBytes)], as: UTF8.self)
     }
 
