@@ -166,7 +166,7 @@ def test_lintian_overrides_are_each_commented():
 
 
 def test_journal_catalog_explains_every_message_id(tmp_path):
-    source = (REPO / "Sources/notify/Sinks/JournalFields.swift").read_text()
+    source = (REPO / "Sources/alert/AlertJournal/JournalFields.swift").read_text()
     block = source[source.index("enum MessageIDs"):source.index("}", source.index("enum MessageIDs"))]
     ids = set(re.findall(r'"([0-9a-f]{32})"', block))
     assert len(ids) == 3, ids
