@@ -28,11 +28,11 @@ public enum JournalFields {
     /// `FRENEMY_ROLE_<ROLE>` instead, so `FRENEMY_RULE` always means the rule.
     static let reserved: Set<String> = [
         "FRENEMY_ALERT_ID", "FRENEMY_RULE", "FRENEMY_SEVERITY", "FRENEMY_SOURCE", "FRENEMY_URL", "FRENEMY_TITLE",
-        "FRENEMY_ENTITIES", "FRENEMY_EXPLANATION",
+        "FRENEMY_ENTITIES", "FRENEMY_EXPLANATION", "FRENEMY_STORY",
     ]
 
     /// The fields of one alert, in a stable order. `FRENEMY_URL` is left out when the item has
-    /// no link; `FRENEMY_ENTITIES` lists the bound entities' names once each, joined by ", ".
+    /// no link, `FRENEMY_STORY` when the alert belongs to no story; `FRENEMY_ENTITIES` lists the bound entities' names once each, joined by ", ".
     public static func make(for alert: Alert) -> [(String, String)] {
         var fields: [(String, String)] = [
             ("MESSAGE", alert.message),
@@ -51,6 +51,8 @@ public enum JournalFields {
         fields.append(("FRENEMY_ENTITIES", names.joined(separator: ", ")))
         for b in alert.bindings { fields.append((roleFieldName(b.role), b.entityName)) }
         fields.append(("FRENEMY_EXPLANATION", compact(alert.explanation)))
+        let story = alert.labels["story"]
+        if !story.isEmpty { fields.append(("FRENEMY_STORY", story)) }
         return fields
     }
 

@@ -22,6 +22,7 @@ public enum ControlServer {
         let router = Router()
         router.middlewares.add(JSONErrorMiddleware())
         addRoutes(to: router, backend: backend)
+        addStoryRoutes(to: router, backend: backend)
         let connections = ControlConnections(limit: limits.maxConnections)
         let http1 = HTTP1Channel.Configuration(
             additionalChannelHandlers: [

@@ -218,6 +218,10 @@ struct DaemonBackend: ControlBackend {
     func status() async -> DaemonStatus { await daemon.status() }
     func alerts(limit: Int) async throws -> [Alert] { try await daemon.recentAlerts(limit: limit) }
     func pollNow(source: String?) async -> Bool { await daemon.requestPoll(source) }
+    func stories(since: Date, limit: Int) async throws -> [StorySummary] {
+        try daemon.stories(since: since, limit: limit)
+    }
+    func story(id: String) async throws -> StoryDetail? { try daemon.story(id: id) }
 
     func reload() async throws(ReloadError) -> ReloadSummary {
         _ = notifier.reloading()

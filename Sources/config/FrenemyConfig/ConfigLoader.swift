@@ -35,7 +35,7 @@ public enum ConfigLoader {
         let top = try reader.mapping(root, key: "")
         try reader.rejectUnknown(
             top,
-            allowed: ["state_dir", "control_socket", "rules", "sources", "notify", "route", "retention", "user_agent"],
+            allowed: ["state_dir", "control_socket", "rules", "sources", "notify", "route", "retention", "stories", "user_agent"],
             in: "")
         var typeNodes: [Node?] = []
         for (keyNode, value) in top {
@@ -65,6 +65,8 @@ public enum ConfigLoader {
                 config.route = try RouteConfig.parse(value, path: "route", reader: reader)
             case "retention":
                 config.retention = try retention(value, reader: reader)
+            case "stories":
+                config.stories = try StoryConfig.parse(value, reader: reader)
             case "user_agent":
                 config.userAgent = try userAgent(value, reader: reader)
             default:

@@ -17,6 +17,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var route: RouteConfig?
     /// How long the state keeps what it no longer needs.
     public var retention: Retention = Retention()
+    /// How reports are gathered into stories.
+    public var stories: StoryConfig = StoryConfig()
     /// Operator contact (`user_agent:`, e.g. "Example Corp ops@example.com") to add to the
     /// User-Agent of outgoing requests. Required by `sec-edgar` sources: the SEC blocks clients
     /// that do not say who runs them.

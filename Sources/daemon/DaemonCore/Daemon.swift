@@ -330,6 +330,15 @@ public actor Daemon {
     public func recentAlerts(limit: Int) throws -> [Alert] {
         try store.alerts(limit: limit)
     }
+
+    /// Stories with a report since `since`, newest first (off the actor: a read of the store).
+    public nonisolated func stories(since: Date, limit: Int) throws -> [StorySummary] {
+        try store.stories(since: since, limit: limit)
+    }
+
+    public nonisolated func story(id: String) throws -> StoryDetail? {
+        try store.story(id: id)
+    }
 }
 
 extension Daemon {

@@ -21,6 +21,8 @@ public struct Pipeline: Sendable {
     public var rules: RuleSet
     public var route: Route
     public var receivers: [String: ReceiverRuntime]
+    /// How reports are gathered into stories (`stories:`).
+    public var stories: StoryMatcher = StoryMatcher()
 
     /// Builds and checks everything a config names besides rules: every receiver's keys and
     /// the routing tree, reporting every problem (not only the first) with file:line.
@@ -37,7 +39,8 @@ public struct Pipeline: Sendable {
         switch Route.compile(config) {
         case .success(let route):
             guard problems.isEmpty else { return .failure(ReloadError(problems: problems)) }
-            return .success(Pipeline(rules: rules, route: route, receivers: receivers))
+            return .success(
+                Pipeline(rules: rules, route: route, receivers: receivers, stories: StoryMatcher(config.stories)))
         case .failure(let errors):
             return .failure(ReloadError(problems: problems + errors.errors.map(\.description)))
         }

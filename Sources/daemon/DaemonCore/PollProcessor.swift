@@ -48,7 +48,7 @@ struct PollProcessor: Sendable {
             state.configuredURL = source.url
         }
         state.lastPollAt = outcome.at
-        var batch = IngestBatch(now: outcome.at)
+        var batch = IngestBatch(now: outcome.at, stories: StoryRouter(pipeline))
         var hostHold: (String, Date)?
         switch outcome.result {
         case .fetched(let feed):
@@ -148,9 +148,7 @@ struct PollProcessor: Sendable {
         var fresh: Set<String> = []
         return feed.items.compactMap { item in
             guard !seen.contains(item.id), fresh.insert(item.id).inserted else { return nil }
-            return IngestItem(
-                source: source, itemID: item.id, title: item.title, link: item.link, published: item.published,
-                alerts: AlertBuilder.alerts(for: item, source: source, pipeline: pipeline))
+            return AlertBuilder.item(item, source: source, pipeline: pipeline)
         }
     }
 

@@ -125,6 +125,8 @@ struct RuleDef: Sendable {
     var tests: [RuleTestDef]
     /// Rules whose firing on the same item this rule's firing replaces (`supersedes:`).
     var supersedes: [(String, Loc)] = []
+    /// What kind of event the rule reports (`relation:`), for story grouping; the id if unset.
+    var relation: String? = nil
     var loc: Loc
     /// The entity file the rule's inline tests run against (a file's `test_watchlist:`), if any.
     var testWatchlist: String?

@@ -71,11 +71,13 @@ final class CompiledRule: Sendable {
     let requiredRoles: UInt64
     /// Ids of the rules whose firing on the same item this rule's firing replaces.
     let supersedes: Set<String>
+    /// The kind of event (`relation:`), so reports of one event group into one story.
+    let relation: String
 
     init(
         id: String, title: String, severity: Severity, status: RuleStatus, enabled: Bool, tags: [String],
         message: String, within: MatchWindow, fields: FieldMask, cond: Cond, unless: [Cond], unlessLabels: [String],
-        requiredRoles: UInt64, supersedes: Set<String> = []
+        requiredRoles: UInt64, supersedes: Set<String> = [], relation: String? = nil
     ) {
         self.id = id
         self.title = title
@@ -91,6 +93,7 @@ final class CompiledRule: Sendable {
         self.unlessLabels = unlessLabels
         self.requiredRoles = requiredRoles
         self.supersedes = supersedes
+        self.relation = relation ?? id
     }
 }
 

@@ -11,7 +11,7 @@ struct FileParser {
         "id", "name", "roles", "aliases", "tickers", "parent", "exclude", "override", "description",
     ]
     static let ruleKeys = [
-        "id", "title", "description", "severity", "tags", "status", "enabled", "message", "references", "match",
+        "id", "title", "description", "severity", "tags", "relation", "status", "enabled", "message", "references", "match",
         "unless", "tests", "override", "supersedes",
     ]
     static let overrideKeys = [
@@ -167,6 +167,7 @@ struct FileParser {
                 sawSeverity = true
                 if let s = severity(v) { rule.severity = s }
             case "tags": rule.tags = (r.strings(v, "tags") ?? []).map(\.0)
+            case "relation": rule.relation = r.nonEmptyString(v, "relation")
             case "status": if let s = status(v) { rule.status = s }
             case "enabled": rule.enabled = r.bool(v, "enabled") ?? true
             case "message": rule.message = r.nonEmptyString(v, "message")
