@@ -34,7 +34,8 @@ struct StoryShowCommand: AsyncParsableCommand {
     var id: String
 
     func run() async throws {
-        let path = "/v1/stories/" + (id.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? id)
+        let unreserved = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        let path = "/v1/stories/" + (id.addingPercentEncoding(withAllowedCharacters: unreserved) ?? id)
         try await show("GET", path, options: options, as: StoryDetail.self) { Table.story($0) }
     }
 }
