@@ -157,3 +157,37 @@ def test_an_item_firing_two_rules_is_one_notification_at_the_highest_severity(fr
         assert sent[0]["story"]["reports"] == 1
     finally:
         hook.close()
+
+
+def test_backtest_shows_what_a_candidate_rule_set_adds_and_drops_on_stored_history(frenemy, feeds, journal, uid,
+                                                                                   tmp_path):
+    deal = F.Item(f"urn:e2e:{uid}:deal", "Acme Data signs multi-year data deal with Globex",
+                  f"https://news.example.test/{uid}/deal", "The three-year arrangement covers labelling.")
+    buy = F.Item(f"urn:e2e:{uid}:buy", "Globex acquires Acme Data's labelling unit",
+                 f"https://news.example.test/{uid}/buy", "Terms were not disclosed.")
+    other = F.Item(f"urn:e2e:{uid}:other", "Acme Data opens an office in Lisbon",
+                   f"https://news.example.test/{uid}/other", "Forty people will work there.")
+    url = feeds.set(f"/{uid}.xml", F.rss([deal, buy, other]))
+    hook = Scripted()
+    try:
+        path = config(frenemy, [(f"wire-{uid}", url)], hook.url(), "")
+        daemon = frenemy.start(path)
+        journal.wait_alerts(1, FRENEMY_SOURCE=f"wire-{uid}")
+        candidate = tmp_path / "candidate"
+        rules.write(candidate, "watchlist.yaml", rules.AFTER_RELOAD)
+
+        result = daemon.ctl_json("backtest", "--since", "1d", "--rules", str(candidate))
+        assert result["items"] == 3 and result["raised_alerts"] == 1 and result["candidate_alerts"] == 1, result
+        assert [(c["rule"], c["title"]) for c in result["added"]] == [("e2e-competitor-acquires", buy.title)]
+        assert [(c["rule"], c["title"]) for c in result["dropped"]] == [("e2e-vendor-deal", deal.title)]
+        assert [s["title"] for s in result["added_stories"]] == [buy.title]
+        assert [s["title"] for s in result["dropped_stories"]] == [deal.title]
+        assert result["dropped_stories"][0]["id"].startswith("sty_")
+
+        same = daemon.ctl_json("backtest", "--since", "1d", "--rules", str(frenemy.dir / "rules"))
+        assert same["added"] == [] and same["dropped"] == [] and same["added_stories"] == [], same
+
+        text = daemon.ctl("backtest", "--since", "1d", "--rules", str(candidate)).stdout
+        assert "+1 -1" in text and f"+ medium e2e-competitor-acquires [wire-{uid}] {buy.title}" in text, text
+    finally:
+        hook.close()

@@ -18,4 +18,6 @@ public protocol ControlBackend: Sendable {
     func stories(since: Date, limit: Int) async throws -> [StorySummary]
     /// One story with its reports and notifications; nil when unknown.
     func story(id: String) async throws -> StoryDetail?
+    /// Items first seen since `since`, with their text and alerts, oldest first.
+    func history(since: Date, limit: Int) async throws -> [HistoryItem]
 }

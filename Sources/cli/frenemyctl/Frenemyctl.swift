@@ -13,7 +13,8 @@ struct Frenemyctl: AsyncParsableCommand {
         version: FrenemyVersion.version,
         subcommands: [
             StatusCommand.self, SourcesCommand.self, AlertsCommand.self, ReceiversCommand.self, ReloadCommand.self,
-            PollCommand.self, StoriesCommand.self, StoryCommand.self, NotifyCommand.self, RouteCommand.self,
+            PollCommand.self, StoriesCommand.self, StoryCommand.self, BacktestCommand.self, NotifyCommand.self,
+            RouteCommand.self,
             RulesCommand.self,
             MatchCommand.self, FeedCommand.self,
         ])

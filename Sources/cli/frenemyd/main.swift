@@ -222,6 +222,9 @@ struct DaemonBackend: ControlBackend {
         try daemon.stories(since: since, limit: limit)
     }
     func story(id: String) async throws -> StoryDetail? { try daemon.story(id: id) }
+    func history(since: Date, limit: Int) async throws -> [HistoryItem] {
+        try daemon.history(since: since, limit: limit)
+    }
 
     func reload() async throws(ReloadError) -> ReloadSummary {
         _ = notifier.reloading()

@@ -339,6 +339,11 @@ public actor Daemon {
     public nonisolated func story(id: String) throws -> StoryDetail? {
         try store.story(id: id)
     }
+
+    /// Stored items with their text and the alerts they raised, for backtests.
+    public nonisolated func history(since: Date, limit: Int) throws -> [HistoryItem] {
+        try store.history(since: since, limit: limit)
+    }
 }
 
 extension Daemon {

@@ -185,3 +185,64 @@ public struct StoryFacts: Sendable, Equatable, Codable {
         case firstAt = "first_at"
     }
 }
+
+/// One stored item with the alerts it raised, as `GET /v1/history` returns it: what
+/// `frenemyctl backtest` runs a candidate rule set over, offline, to compare with what was raised.
+public struct HistoryItem: Sendable, Equatable, Codable {
+    public struct Raised: Sendable, Equatable, Codable {
+        public var id: String
+        public var rule: String
+        public var severity: Severity
+        public var story: String?
+
+        public init(id: String, rule: String, severity: Severity, story: String?) {
+            self.id = id
+            self.rule = rule
+            self.severity = severity
+            self.story = story
+        }
+    }
+
+    public var source: String
+    public var id: String
+    public var title: String
+    public var link: String?
+    public var published: Date?
+    public var firstSeen: Date
+    /// Kept capped (16 KiB each); nil for items stored before frenemy kept them.
+    public var summary: String?
+    public var content: String?
+    public var alerts: [Raised]
+
+    public init(
+        source: String, id: String, title: String, link: String?, published: Date?, firstSeen: Date,
+        summary: String?, content: String?, alerts: [Raised]
+    ) {
+        self.source = source
+        self.id = id
+        self.title = title
+        self.link = link
+        self.published = published
+        self.firstSeen = firstSeen
+        self.summary = summary
+        self.content = content
+        self.alerts = alerts
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case source, id, title, link, published, summary, content, alerts
+        case firstSeen = "first_seen"
+    }
+}
+
+/// `GET /v1/history`: items first seen in a window, oldest first. `truncated` says the limit
+/// cut the window short.
+public struct HistoryList: Sendable, Equatable, Codable {
+    public var items: [HistoryItem]
+    public var truncated: Bool
+
+    public init(items: [HistoryItem], truncated: Bool) {
+        self.items = items
+        self.truncated = truncated
+    }
+}

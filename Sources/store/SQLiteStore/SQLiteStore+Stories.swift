@@ -131,3 +131,38 @@ extension SQLiteStore {
         }
     }
 }
+
+extension SQLiteStore {
+    // MARK: History
+
+    public func history(since: Date, limit: Int) throws -> [HistoryItem] {
+        try with { db in
+            var raised: [String: [HistoryItem.Raised]] = [:]
+            let alerts = try db.query(
+                """
+                SELECT id, rule_id, severity, story_id, json_extract(body, '$.source'), json_extract(body, '$.item.id')
+                FROM alerts WHERE created_at >= ? ORDER BY created_at, id
+                """, [.date(since)]
+            ) { r in
+                (
+                    "\(r.text(4))\u{0}\(r.text(5))",
+                    HistoryItem.Raised(
+                        id: r.text(0), rule: r.text(1), severity: Severity(rawValue: r.text(2)) ?? .info,
+                        story: r.optionalText(3))
+                )
+            }
+            for (key, alert) in alerts { raised[key, default: []].append(alert) }
+            return try db.query(
+                """
+                SELECT source, item_id, title, link, published, first_seen, summary, content FROM items
+                WHERE first_seen >= ? ORDER BY first_seen, source, item_id LIMIT ?
+                """, [.date(since), .int(max(0, limit))]
+            ) { r in
+                HistoryItem(
+                    source: r.text(0), id: r.text(1), title: r.text(2), link: r.optionalText(3),
+                    published: r.optionalDate(4), firstSeen: r.date(5), summary: r.optionalText(6),
+                    content: r.optionalText(7), alerts: raised["\(r.text(0))\u{0}\(r.text(1))"] ?? [])
+            }
+        }
+    }
+}

@@ -8,7 +8,7 @@ public import FrenemyModel
 ///
 /// Every call is short and synchronous; implementations are thread-safe.
 public typealias StateStore = SourceStateStore & ItemLedger & AlertLog & Ingestion & Dispatching & Outbox
-    & ReceiverStates & JournalOutbox & StoreMaintenance & StoryLedger
+    & ReceiverStates & JournalOutbox & StoreMaintenance & StoryLedger & ItemHistory
 
 /// What each source last answered (validators, health, schedule).
 public protocol SourceStateStore: Sendable {
@@ -38,6 +38,12 @@ public protocol StoryLedger: Sendable {
     func stories(since: Date, limit: Int) throws -> [StorySummary]
     /// One story with its reports and every notification sent about it.
     func story(id: String) throws -> StoryDetail?
+}
+
+/// Items kept with their text, and the alerts they raised, for backtests of candidate rules.
+public protocol ItemHistory: Sendable {
+    /// Items first seen since `since`, oldest first, at most `limit`.
+    func history(since: Date, limit: Int) throws -> [HistoryItem]
 }
 
 /// The one write of a poll: the items a feed marks seen, the alerts they raise, the groups

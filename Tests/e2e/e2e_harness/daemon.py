@@ -46,8 +46,10 @@ def config_yaml(
     rules: list[str],
     sources: list[dict],
     notify: list[dict] | None = None,
+    route: str | None = None,
 ) -> str:
-    """The config file text with the keys of the contract, each value quoted."""
+    """The config file text with the keys of the contract, each value quoted. With receivers and no
+    `route`, each report is its own notification (`per_item_route`)."""
     lines = [f"state_dir: {q(state_dir)}", f"control_socket: {q(control_socket)}", "rules:"]
     lines += [f"  - {q(r)}" for r in rules]
     lines.append("sources:")
@@ -67,6 +69,7 @@ def config_yaml(
             lines.append(f"    url: {q(n['url'])}")
             if n.get("secret") is not None:
                 lines.append(f"    secret: {q(n['secret'])}")
+        lines.append((per_item_route([n["name"] for n in notify]) if route is None else route).rstrip("\n"))
     return "\n".join(lines) + "\n"
 
 
@@ -300,3 +303,14 @@ def unix_http(socket_path: Path, method: str, path: str, body: bytes | None = No
         return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
     finally:
         conn.close()
+
+
+def per_item_route(receivers: list[str]) -> str:
+    """A `route:` sending every alert to every receiver, each report its own notification at once
+    (`group_by: ['...']`). Tests of delivery mechanics (retries, restarts, kills) count one
+    notification per item with it; without a route, reports of one story are digested per
+    group_interval (tests/test_stories.py covers that default)."""
+    lines = ["route:", f"  receiver: {q(receivers[0])}", "  group_by: ['...']", "  group_wait: 0s", "  routes:"]
+    for name in receivers:
+        lines += [f"    - receiver: {q(name)}", "      continue: true"]
+    return "\n".join(lines) + "\n"
