@@ -27,7 +27,8 @@ final class StoryTests: XCTestCase {
         let c = TitleSignature.make("Apple harvest festival draws record crowds")
         XCTAssertEqual(TitleSignature.similarity(a, b), 1, accuracy: 0.001)
         XCTAssertLessThan(TitleSignature.similarity(a, c), 0.2)
-        XCTAssertEqual(TitleSignature.make("x y z"), TitleSignature.make("X, y z!"), "case and punctuation do not count")
+        XCTAssertEqual(
+            TitleSignature.make("x y z"), TitleSignature.make("X, y z!"), "case and punctuation do not count")
         XCTAssertEqual(TitleSignature.similarity(TitleSignature.make(""), TitleSignature.make("")), 0)
     }
 

@@ -72,7 +72,8 @@ final class StoryStoreTests: StoreTestCase {
     func testTheSameArticleThroughAnotherFeedIsNotAnotherReport() throws {
         let store = try SQLiteStore(stateDirectory: stateDir)
         let desk = SameEntitiesDesk()
-        _ = try store.ingest(IngestBatch(items: [item("1", source: "wire", link: "https://a/1")], now: t0, stories: desk))
+        _ = try store.ingest(
+            IngestBatch(items: [item("1", source: "wire", link: "https://a/1")], now: t0, stories: desk))
         let again = try store.ingest(
             IngestBatch(items: [item("x", source: "mirror", link: "https://a/1")], now: t0 + 5, stories: desk))
         XCTAssertEqual(again.newItems, 1)

@@ -1,5 +1,5 @@
-import FrenemyConfig
 import Foundation
+import FrenemyConfig
 import FrenemyModel
 import Hummingbird
 

@@ -25,7 +25,9 @@ struct BacktestCommand: AsyncParsableCommand {
 
     func validate() throws {
         if config != nil && !rules.isEmpty { throw ValidationError("give --config or --rules, not both") }
-        if DurationText.seconds(since) == nil { throw ValidationError("--since '\(since)' is not a duration (e.g. 30d)") }
+        if DurationText.seconds(since) == nil {
+            throw ValidationError("--since '\(since)' is not a duration (e.g. 30d)")
+        }
         if DurationText.seconds(storyWindow) == nil {
             throw ValidationError("--story-window '\(storyWindow)' is not a duration (e.g. 72h)")
         }
@@ -140,7 +142,8 @@ struct Backtest: Encodable {
                 relations: Set(matches.map(\.relation)).sorted(), rules: now.sorted(),
                 signature: TitleSignature.make(item.title), title: item.title, at: at,
                 severity: matches.map(\.severity).max() ?? .info)
-            if let id = matcher.story(for: report, among: candidate), let i = candidate.firstIndex(where: { $0.id == id })
+            if let id = matcher.story(for: report, among: candidate),
+                let i = candidate.firstIndex(where: { $0.id == id })
             {
                 candidate[i].reports += 1
                 candidate[i].entities = Array(Set(candidate[i].entities).union(report.entities)).sorted()
@@ -163,7 +166,8 @@ struct Backtest: Encodable {
             StoryChange(title: $0.title, entities: $0.entities, reports: $0.reports, id: nil)
         }
         out.droppedStories = raisedFired.filter { !$0.value.kept }.sorted { $0.key < $1.key }.map {
-            StoryChange(title: $0.value.title, entities: $0.value.entities.sorted(), reports: $0.value.reports, id: $0.key)
+            StoryChange(
+                title: $0.value.title, entities: $0.value.entities.sorted(), reports: $0.value.reports, id: $0.key)
         }
         return out
     }
@@ -183,7 +187,9 @@ struct Backtest: Encodable {
         section("alerts these rules would drop:", "-", dropped)
         if !addedStories.isEmpty {
             lines += ["", "stories these rules would add:"]
-            lines += addedStories.map { "  + \($0.title) (\($0.reports) reports; \($0.entities.joined(separator: ", ")))" }
+            lines += addedStories.map {
+                "  + \($0.title) (\($0.reports) reports; \($0.entities.joined(separator: ", ")))"
+            }
         }
         if !droppedStories.isEmpty {
             lines += ["", "stories these rules would drop:"]

@@ -13,7 +13,8 @@ struct StoriesCommand: AsyncParsableCommand {
     var limit: Int = 50
 
     func run() async throws {
-        let query = "since=\(since.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? since)&limit=\(limit)"
+        let query =
+            "since=\(since.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? since)&limit=\(limit)"
         try await show("GET", "/v1/stories?" + query, options: options, as: StoryList.self) {
             Table.stories($0.stories)
         }

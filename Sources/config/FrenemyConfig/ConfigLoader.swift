@@ -35,7 +35,10 @@ public enum ConfigLoader {
         let top = try reader.mapping(root, key: "")
         try reader.rejectUnknown(
             top,
-            allowed: ["state_dir", "control_socket", "rules", "sources", "notify", "route", "retention", "stories", "user_agent"],
+            allowed: [
+                "state_dir", "control_socket", "rules", "sources", "notify", "route", "retention", "stories",
+                "user_agent",
+            ],
             in: "")
         var typeNodes: [Node?] = []
         for (keyNode, value) in top {

@@ -40,7 +40,9 @@ public enum TitleSignature {
     static func shingles(_ title: String) -> Set<String> {
         var text = Substring(title)
         for separator in [" - ", " | ", " – ", " — "] {
-            if let range = text.range(of: separator, options: .backwards), text[range.upperBound...].split(separator: " ").count <= 3 {
+            if let range = text.range(of: separator, options: .backwards),
+                text[range.upperBound...].split(separator: " ").count <= 3
+            {
                 text = text[..<range.lowerBound]
             }
         }

@@ -11,7 +11,8 @@ struct FileParser {
         "id", "name", "roles", "aliases", "tickers", "parent", "exclude", "override", "description",
     ]
     static let ruleKeys = [
-        "id", "title", "description", "severity", "tags", "relation", "status", "enabled", "message", "references", "match",
+        "id", "title", "description", "severity", "tags", "relation", "status", "enabled", "message", "references",
+        "match",
         "unless", "tests", "override", "supersedes",
     ]
     static let overrideKeys = [
