@@ -62,6 +62,8 @@ def config_yaml(
             if key not in ("name", "url", "interval"):
                 lines.append(f"    {key}: {q(value) if isinstance(value, str) else json.dumps(value)}")
     if notify:
+        # The route first, so a test may append keys to the last receiver.
+        lines.append((per_item_route([n["name"] for n in notify]) if route is None else route).rstrip("\n"))
         lines.append("notify:")
         for n in notify:
             lines.append(f"  - name: {q(n['name'])}")
@@ -69,7 +71,6 @@ def config_yaml(
             lines.append(f"    url: {q(n['url'])}")
             if n.get("secret") is not None:
                 lines.append(f"    secret: {q(n['secret'])}")
-        lines.append((per_item_route([n["name"] for n in notify]) if route is None else route).rstrip("\n"))
     return "\n".join(lines) + "\n"
 
 
