@@ -70,7 +70,7 @@ public enum ControlServer {
             do {
                 summary = try await backend.reload()
             } catch let error as ReloadError {
-                let refused = ReloadRefused(
+                let refused = APIErrorBody(
                     error: "reload refused; the previous configuration keeps running", problems: error.problems)
                 return try json(refused, status: .unprocessableContent)
             }
@@ -103,28 +103,6 @@ public enum ControlServer {
     }
 }
 
-struct AlertList: Encodable {
-    var alerts: [Alert]
-}
-
-struct SourceList: Encodable {
-    var sources: [SourceStatus]
-}
-
-struct ReloadRefused: Encodable {
-    var error: String
-    var problems: [String]
-}
-
-struct PollAccepted: Encodable {
-    var polling: String
-    init(source: String?) { polling = source ?? "all" }
-}
-
-struct ErrorBody: Encodable {
-    var error: String
-}
-
 /// Every failure answers JSON `{"error": "..."}` with a fitting status, including unknown paths.
 struct JSONErrorMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
@@ -139,9 +117,9 @@ struct JSONErrorMiddleware: RouterMiddleware {
                 error.body
                 ?? (error.status == .notFound
                     ? "no such endpoint: \(request.method) \(request.uri.path)" : error.status.reasonPhrase)
-            return try ControlServer.json(ErrorBody(error: message), status: error.status)
+            return try ControlServer.json(APIErrorBody(error: message), status: error.status)
         } catch {
-            return try ControlServer.json(ErrorBody(error: "\(error)"), status: .internalServerError)
+            return try ControlServer.json(APIErrorBody(error: "\(error)"), status: .internalServerError)
         }
     }
 }

@@ -73,11 +73,7 @@ struct ControlClient {
 
     /// The daemon's `{"error": ..., "problems": [...]}` answer as lines.
     private static func errorText(_ response: HTTPResponse) -> String {
-        struct Body: Decodable {
-            var error: String
-            var problems: [String]?
-        }
-        guard let body = try? JSONDecoder().decode(Body.self, from: response.body) else {
+        guard let body = try? JSONDecoder().decode(APIErrorBody.self, from: response.body) else {
             return "frenemyd answered HTTP \(response.status)"
         }
         return ([body.error] + (body.problems ?? []).map { "  \($0)" }).joined(separator: "\n")

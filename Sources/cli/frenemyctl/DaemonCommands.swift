@@ -38,7 +38,7 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var options: DaemonOptions
 
     func run() async throws {
-        try await show("GET", "/v1/status", options: options, as: StatusView.self) { $0.rendered() }
+        try await show("GET", "/v1/status", options: options, as: DaemonStatus.self) { $0.rendered() }
     }
 }
 
@@ -48,8 +48,7 @@ struct SourcesCommand: AsyncParsableCommand {
     @OptionGroup var options: DaemonOptions
 
     func run() async throws {
-        struct List: Decodable { var sources: [StatusView.Source] }
-        try await show("GET", "/v1/sources", options: options, as: List.self) { Table.sources($0.sources) }
+        try await show("GET", "/v1/sources", options: options, as: SourceList.self) { Table.sources($0.sources) }
     }
 }
 
@@ -61,8 +60,9 @@ struct AlertsCommand: AsyncParsableCommand {
     var limit: Int = 20
 
     func run() async throws {
-        struct List: Decodable { var alerts: [Alert] }
-        try await show("GET", "/v1/alerts?limit=\(limit)", options: options, as: List.self) { Table.alerts($0.alerts) }
+        try await show("GET", "/v1/alerts?limit=\(limit)", options: options, as: AlertList.self) {
+            Table.alerts($0.alerts)
+        }
     }
 }
 
@@ -72,13 +72,7 @@ struct ReloadCommand: AsyncParsableCommand {
     @OptionGroup var options: DaemonOptions
 
     func run() async throws {
-        struct Summary: Decodable {
-            var rules: Int
-            var entities: Int
-            var sources: Int
-            var warnings: [String]
-        }
-        try await show("POST", "/v1/reload", options: options, as: Summary.self) { summary in
+        try await show("POST", "/v1/reload", options: options, as: ReloadSummary.self) { summary in
             (["reloaded: \(summary.rules) rules, \(summary.entities) entities, \(summary.sources) sources"]
                 + summary.warnings.map { "warning: \($0)" }).joined(separator: "\n")
         }
@@ -93,8 +87,7 @@ struct PollCommand: AsyncParsableCommand {
 
     func run() async throws {
         let query = source.map { "?source=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0) }
-        struct Accepted: Decodable { var polling: String }
-        try await show("POST", "/v1/poll" + (query ?? ""), options: options, as: Accepted.self) { answer in
+        try await show("POST", "/v1/poll" + (query ?? ""), options: options, as: PollAccepted.self) { answer in
             "polling \(answer.polling == "all" ? "every source" : answer.polling) now"
         }
     }
