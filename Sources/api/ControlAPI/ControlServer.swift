@@ -21,6 +21,7 @@ public enum ControlServer {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let router = Router()
         router.middlewares.add(JSONErrorMiddleware())
+        router.middlewares.add(ControlRequestChecks(endpoints: endpoints, maxBodyBytes: limits.maxBodyBytes))
         addRoutes(to: router, backend: backend)
         let connections = ControlConnections(limit: limits.maxConnections)
         let http1 = HTTP1Channel.Configuration(
@@ -43,7 +44,7 @@ public enum ControlServer {
                 do {
                     try FileManager.default.setAttributes([.posixPermissions: 0o660], ofItemAtPath: socketPath)
                 } catch {
-                    logger.error("cannot set mode 0660 on \(socketPath): \(error)")
+                    logger.error("cannot set mode 0660 on \(socketPath): \(ErrorWords.describe(error))")
                 }
                 await onListening()
             },
@@ -87,7 +88,23 @@ public enum ControlServer {
             return try json(result)
         }
         router.post("/v1/poll") { request, _ in
-            let source = request.uri.queryParameters.get("source")
+            var request = request
+            let body = try await request.collectBody(upTo: ControlLimits().maxBodyBytes)
+            var source = request.uri.queryParameters.get("source")
+            if body.readableBytes > 0 {
+                let named: PollRequest
+                do {
+                    named = try JSONDecoder().decode(PollRequest.self, from: Data(body.readableBytesView))
+                } catch {
+                    throw HTTPError(
+                        .badRequest, message: "the body must be {\"source\": \"NAME\"}, or empty for every source")
+                }
+                if let named = named.source, let query = source, named != query {
+                    throw HTTPError(
+                        .badRequest, message: "two sources named: '\(query)' in the query and '\(named)' in the body")
+                }
+                source = source ?? named.source
+            }
             guard await backend.pollNow(source: source) else {
                 throw HTTPError(.notFound, message: "no source named '\(source ?? "")'")
             }
@@ -119,7 +136,8 @@ struct JSONErrorMiddleware: RouterMiddleware {
                     ? "no such endpoint: \(request.method) \(request.uri.path)" : error.status.reasonPhrase)
             return try ControlServer.json(APIErrorBody(error: message), status: error.status)
         } catch {
-            return try ControlServer.json(APIErrorBody(error: "\(error)"), status: .internalServerError)
+            return try ControlServer.json(
+                APIErrorBody(error: ErrorWords.describe(error)), status: .internalServerError)
         }
     }
 }
