@@ -1,6 +1,6 @@
 public import FrenemyModel
 
-/// The journal `MESSAGE_ID`s of DESIGN.md: stable ids an operator filters on
+/// The journal `MESSAGE_ID`s of docs/overview.md: stable ids an operator filters on
 /// (`journalctl MESSAGE_ID=...`), so they never change between releases.
 public enum MessageIDs {
     /// Every alert.
@@ -11,7 +11,7 @@ public enum MessageIDs {
     public static let deliveryGivenUp = "314aec8fdbd442a3930f77c815f451b1"
 }
 
-/// The journal's view of frenemy: the exact fields of DESIGN.md, so `journalctl FRENEMY_RULE=...`,
+/// The journal's view of frenemy: the exact fields of docs/overview.md, so `journalctl FRENEMY_RULE=...`,
 /// `journalctl MESSAGE_ID=...` and log shippers can rely on them. Built as plain pairs so any
 /// writer (sd_journal_sendv, a test fake) sends the same thing.
 public enum JournalFields {

@@ -2,12 +2,14 @@ import ArgumentParser
 import Foundation
 import FrenemyModel
 
-/// Runs a daemon call, printing its failure and exiting with the right code.
-func calling(_ body: () async throws(ControlClient.Failure) -> Void) async throws {
+/// Runs a daemon call, printing its failure (on stderr, and with `json` as a JSON object on
+/// stdout, so a script always gets JSON) and exiting with the right code.
+func calling(json: Bool = false, _ body: () async throws(ControlClient.Failure) -> Void) async throws {
     do {
         try await body()
     } catch {
         printError("frenemyctl: \(error)")
+        if json { printJSON(error.json) }
         throw ExitCode(error.exitCode)
     }
 }
@@ -17,7 +19,7 @@ func calling(_ body: () async throws(ControlClient.Failure) -> Void) async throw
 func show<T: Decodable>(
     _ method: String, _ path: String, options: DaemonOptions, as type: T.Type, render: (T) -> String
 ) async throws {
-    try await calling { () throws(ControlClient.Failure) in
+    try await calling(json: options.json) { () throws(ControlClient.Failure) in
         let data =
             method == "POST" ? try await options.client.post(path) : try await options.client.get(path)
         if options.json { return printJSON(data) }
@@ -28,9 +30,19 @@ func show<T: Decodable>(
     }
 }
 
+/// One JSON document and its newline through the same buffered stdout as every `print`, then
+/// flushed, so a reader taking lines as they come gets whole objects, in order.
 func printJSON(_ data: Data) {
-    FileHandle.standardOutput.write(data)
-    if data.last != 0x0A { print() }
+    let text = String(decoding: data, as: UTF8.self)
+    print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+    fflush(nil)  // every stream; stdout is the only one buffered
+}
+
+/// `--json` for a failure of a command that needs no daemon: `{"error": ..., "problems": [...]}`
+/// on stdout (the text went to stderr already).
+func printJSONError(_ error: String, problems: [String] = []) {
+    let body = APIErrorBody(error: error, problems: problems.isEmpty ? nil : problems)
+    printJSON((try? JSONEncoder.frenemy.encode(body)) ?? Data("{\"error\": \"frenemyctl failed\"}".utf8))
 }
 
 struct StatusCommand: AsyncParsableCommand {

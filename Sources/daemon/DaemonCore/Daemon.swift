@@ -76,7 +76,8 @@ public actor Daemon {
             if !result.raised.isEmpty { onAlerts?() }
         } catch {
             logger.error(
-                "cannot store alert \(alert.alert.ruleID): \(error)", metadata: ["message_id": "\(MessageIDs.trouble)"])
+                "cannot store alert \(alert.alert.ruleID): \(ErrorWords.describe(error))",
+                metadata: ["message_id": "\(MessageIDs.trouble)"])
         }
     }
 
@@ -162,7 +163,7 @@ public actor Daemon {
         do {
             return try store.sourceState(name: name)
         } catch {
-            logger.error("cannot read state of source \(name): \(error)")
+            logger.error("cannot read state of source \(name): \(ErrorWords.describe(error))")
             return nil
         }
     }
@@ -225,7 +226,9 @@ public actor Daemon {
                 )
             }
         } catch {
-            logger.error("cannot prune \(store.location): \(error)", metadata: ["message_id": "\(MessageIDs.trouble)"])
+            logger.error(
+                "cannot prune \(store.location): \(ErrorWords.describe(error))",
+                metadata: ["message_id": "\(MessageIDs.trouble)"])
         }
     }
 
@@ -271,12 +274,21 @@ public actor Daemon {
         degraded = nil
         pipeline = newPipeline
         pollContext = Self.context(kept, loaded.rules)
+        loadWarnings = loaded.warnings
         if receiversChanged { onReceivers?() }
         let summary = ReloadSummary(
             rules: rules.ruleCount, entities: rules.entityCount, sources: kept.sources.count, warnings: warnings)
         logger.info("reloaded: \(summary.rules) rules, \(summary.entities) entities, \(summary.sources) sources")
         for warning in warnings { logger.warning("\(warning)") }
         return summary
+    }
+
+    /// The running configuration's load warnings (shown in status until the next reload).
+    private var loadWarnings: [String] = []
+
+    /// Keeps the start's load warnings for `status`.
+    public func setLoadWarnings(_ warnings: [String]) {
+        loadWarnings = warnings
     }
 
     /// Why the daemon runs on its last good configuration, when it does (shown in status).
@@ -294,7 +306,8 @@ public actor Daemon {
         do {
             try LastGood(stateDir: config.stateDir).save(config: config, ruleFiles: pipeline.rules.files)
         } catch {
-            logger.warning("cannot keep the accepted configuration in \(config.stateDir)/last-good: \(error)")
+            logger.warning(
+                "cannot keep the accepted configuration in \(config.stateDir)/last-good: \(ErrorWords.describe(error))")
         }
     }
 
@@ -324,7 +337,7 @@ public actor Daemon {
             config: config.path, rules: rules.ruleCount, entities: rules.entityCount,
             alerts: (try? store.alertCount()) ?? 0, pendingDeliveries: (try? store.pendingNotificationCount()) ?? 0,
             databaseBytes: try? store.sizeBytes(), degraded: degraded, storeError: storeError,
-            sources: sources)
+            warnings: loadWarnings, sources: sources)
     }
 
     public func recentAlerts(limit: Int) throws -> [Alert] {
@@ -333,6 +346,26 @@ public actor Daemon {
 }
 
 extension Daemon {
+    /// The problems of the rule files and receivers a config with errors names, so a check
+    /// reports them in the same run as the config's own errors. (Routes are left out: they
+    /// would report receivers that only failed to parse.)
+    public static func problemsBeyond(_ partial: DaemonConfig) -> [String] {
+        var problems: [String] = []
+        do {
+            _ = try LoadedRules.load(partial.rules)
+        } catch {
+            problems += error.problems
+        }
+        for entry in partial.notify {
+            do {
+                _ = try Pipeline.runtime(entry)
+            } catch {
+                problems.append(error.description)
+            }
+        }
+        return problems
+    }
+
     /// Loads and tests the rules a config names, and builds its routes and receivers, as
     /// startup and reload accept them: every problem, with file:line, or a running pipeline.
     public static func prepare(_ config: DaemonConfig) throws(ReloadError) -> (pipeline: Pipeline, warnings: [String]) {

@@ -121,7 +121,7 @@ public final class DeliveryService: Sendable {
                 }
                 claimed.append(next)
             } catch {
-                logger.error("cannot read the queue of receiver \(name): \(error)")
+                logger.error("cannot read the queue of receiver \(name): \(ErrorWords.describe(error))")
                 break
             }
         }
@@ -225,7 +225,7 @@ public final class DeliveryService: Sendable {
     }
 
     private func attempt(_ body: () throws -> Void) {
-        do { try body() } catch { logger.error("cannot record a delivery result: \(error)") }
+        do { try body() } catch { logger.error("cannot record a delivery result: \(ErrorWords.describe(error))") }
     }
 }
 
@@ -267,7 +267,8 @@ extension DeliveryService {
         do {
             message = try runtime.notifier.render(notification)
         } catch {
-            return NotifyTestResult(receiver: name, outcome: "permanent", detail: "\(error)", notificationID: id)
+            return NotifyTestResult(
+                receiver: name, outcome: "permanent", detail: ErrorWords.describe(error), notificationID: id)
         }
         var context = self.context
         context.timeout = runtime.timeout

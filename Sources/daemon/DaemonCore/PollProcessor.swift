@@ -122,11 +122,11 @@ struct PollProcessor: Sendable {
             result = try store.ingest(batch)
         } catch {
             logger.error(
-                "cannot record the poll of \(source.name) in \(store.location): \(error); nothing was marked seen, retrying in \(Int(Self.storeRetry))s",
+                "cannot record the poll of \(source.name) in \(store.location): \(ErrorWords.describe(error)); nothing was marked seen, retrying in \(Int(Self.storeRetry))s",
                 metadata: ["message_id": "\(MessageIDs.trouble)", "source": "\(source.name)"])
             return Processed(
                 source: source.name, state: state, raised: 0, nextPoll: outcome.at.addingTimeInterval(Self.storeRetry),
-                hostHold: hostHold, stored: false, storeError: "\(error)")
+                hostHold: hostHold, stored: false, storeError: ErrorWords.describe(error))
         }
         journaler.record(result.raised)
         setAside(outcome.spooled, source: source.name)
@@ -142,7 +142,7 @@ struct PollProcessor: Sendable {
         do {
             seen = try store.seenItems(source: source, itemIDs: feed.items.map(\.id))
         } catch {
-            logger.error("cannot read which items of \(source) were seen: \(error)")
+            logger.error("cannot read which items of \(source) were seen: \(ErrorWords.describe(error))")
             seen = []
         }
         var fresh: Set<String> = []
@@ -204,7 +204,7 @@ struct PollProcessor: Sendable {
             do {
                 _ = try spool.markDone(file.url, failed: file.failed)
             } catch {
-                logger.error("source \(source): cannot move \(file.url.path) aside: \(error)")
+                logger.error("source \(source): cannot move \(file.url.path) aside: \(ErrorWords.describe(error))")
             }
         }
     }

@@ -110,7 +110,7 @@ struct SourcePoller: Sendable {
         do {
             response = try await transport.send(request)
         } catch {
-            outcome.result = .failed("\(error)")
+            outcome.result = .failed(ErrorWords.describe(error))
             return outcome
         }
         outcome.movedTo = response.permanentRedirectTarget
@@ -147,7 +147,7 @@ struct SourcePoller: Sendable {
         } catch {
             outcome.bodyHash = previous?.bodyHash
             if error.isRateLimited { outcome.retryAfter = max(outcome.retryAfter ?? 0, 60) }
-            outcome.result = .failed("\(url): \(error)")
+            outcome.result = .failed("\(url): \(ErrorWords.describe(error))")
         }
         return outcome
     }
@@ -161,7 +161,7 @@ struct SourcePoller: Sendable {
         do {
             files = try spool.pending()
         } catch {
-            outcome.result = .failed("\(error)")
+            outcome.result = .failed(ErrorWords.describe(error))
             return outcome
         }
         guard !files.isEmpty else { return outcome }
@@ -175,7 +175,9 @@ struct SourcePoller: Sendable {
                 feeds.append(feed)
                 outcome.spooled.append(SpooledFile(url: file, failed: false))
             } catch {
-                warnings.append("\(file.lastPathComponent): \(error); moved to \(DirectorySpool.failedFolder)/")
+                warnings.append(
+                    "\(file.lastPathComponent): \(ErrorWords.describe(error)); moved to \(DirectorySpool.failedFolder)/"
+                )
                 outcome.spooled.append(SpooledFile(url: file, failed: true))
             }
         }
