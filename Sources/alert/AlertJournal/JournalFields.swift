@@ -107,9 +107,13 @@ public enum JournalFields {
 
     /// The alert as one readable line for a terminal without a journal:
     /// `<severity> <rule>: <message> [<url>]`, the url part only when the item has one.
+    /// One terminal line: when (UTC), severity, rule, message, link, and briefly why it matched.
     public static func readableLine(for alert: Alert) -> String {
-        var line = "\(alert.severity.rawValue) \(alert.ruleID): \(compact(alert.message))"
+        var line =
+            "\(RFC3339.string(from: alert.createdAt)) \(alert.severity.rawValue) \(alert.ruleID): \(compact(alert.message))"
         if let url = alert.itemURL, !url.isEmpty { line += " [\(url)]" }
+        let why = compact(alert.explanation)
+        if !why.isEmpty { line += " (why: \(why.count > 200 ? String(why.prefix(199)) + "…" : why))" }
         return line
     }
 

@@ -34,6 +34,10 @@ public enum ControlServer {
         logger.debug(
             "control socket limits: \(limits.maxConnections) connections (hard \(limits.hardMaxConnections)), idle timeout \(limits.idleTimeout), body \(limits.maxBodyBytes) bytes"
         )
+        // Hummingbird logs every request and its own start at debug; frenemy's debug is its
+        // fetches, matches and deliveries, so the server's logger stays at notice.
+        var quiet = logger
+        quiet.logLevel = max(logger.logLevel, .notice)
         return Application(
             router: router,
             server: .http1(configuration: http1),
@@ -48,7 +52,7 @@ public enum ControlServer {
                 }
                 await onListening()
             },
-            logger: logger)
+            logger: quiet)
     }
 
     static func addRoutes(to router: Router<BasicRequestContext>, backend: any ControlBackend) {

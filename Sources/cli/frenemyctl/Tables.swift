@@ -28,12 +28,14 @@ enum Table {
         guard !sources.isEmpty else { return "no sources configured" }
         let rows = sources.map { source in
             [
-                source.name, source.lastResult.replacingOccurrences(of: "_", with: " "), Table.when(source.lastSuccess),
+                source.name, source.lastResult.replacingOccurrences(of: "_", with: " "), source.intervalText,
+                Table.when(source.lastSuccess),
                 String(source.consecutiveFailures), Table.when(source.nextPoll), String(source.itemsSeen),
                 source.error ?? "",
             ]
         }
-        return render(["SOURCE", "STATE", "LAST SUCCESS", "FAILURES", "NEXT POLL", "ITEMS", "LAST ERROR"], rows)
+        return render(
+            ["SOURCE", "STATE", "INTERVAL", "LAST SUCCESS", "FAILURES", "NEXT POLL", "ITEMS", "LAST ERROR"], rows)
     }
 
     static func receivers(_ receivers: [ReceiverStatus]) -> String {

@@ -170,10 +170,14 @@ struct Frenemyd: AsyncParsableCommand {
         }
         let core = DaemonService(
             daemon: daemon, delivery: delivery, flusher: flusher, backend: backend, watchdog: watchdog)
+        // swift-service-lifecycle logs its own state (struct dumps of every service) at debug:
+        // its logger stays at notice, so `--log-level debug` shows frenemy's work, not that.
+        var lifecycleLogger = Logger(label: "frenemyd.lifecycle")
+        lifecycleLogger.logLevel = max(level, .notice)
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: server), .init(service: core)],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: lifecycleLogger))
         do {
             try await group.run()
         } catch {

@@ -27,6 +27,8 @@ public actor Daemon {
     private var inFlight: Set<String> = []
     /// Hosts that asked us (Retry-After) to stay away until a date; every source on them waits.
     private var hostHolds: [String: Date] = [:]
+    /// Sources waiting longer than their configured interval, and why (shown in status).
+    private var pacing: [String: SourcePacing] = [:]
     /// Sources currently failing, kept in memory so the per-poll status line costs nothing.
     private var failing: Set<String> = []
     /// User-Agent and watchlist names for polls; rebuilt on reload.
@@ -45,13 +47,18 @@ public actor Daemon {
         self.config = config
         self.pipeline = pipeline
         self.store = store
-        self.poller = SourcePoller(transport: transport, pacer: HostPacer())
+        self.poller = SourcePoller(transport: transport, pacer: HostPacer(), logger: logger)
         self.pollContext = Self.context(config, pipeline.rules)
         self.journaler = AlertJournaler(store: store, journal: journal, logger: logger, output: output)
         self.processor = PollProcessor(
             store: store, journaler: journaler, logger: logger, policy: PollPolicy(), startedAt: Date())
         self.logger = logger
-        self.failing = Set(((try? store.sourceStates()) ?? []).filter { $0.failingSince != nil }.map(\.name))
+        // Rebuilt from the store, so the first STATUS= line after a restart counts the sources
+        // that were failing before it (only those still configured).
+        let configured = Set(config.sources.map(\.name))
+        self.failing = Set(
+            ((try? store.sourceStates()) ?? []).filter { $0.failingSince != nil && configured.contains($0.name) }
+                .map(\.name))
     }
 
     public func setObservers(
@@ -183,6 +190,7 @@ public actor Daemon {
         guard config.sources.contains(where: { $0.name == name }) else { return }
         if let hold = processed.hostHold { hostHolds[hold.host] = hold.until }
         nextPoll[name] = processed.nextPoll ?? .distantFuture
+        pacing[name] = processed.pacing
         if processed.stored {
             if processed.state.failingSince == nil { failing.remove(name) } else { failing.insert(name) }
             storeError = nil
@@ -263,6 +271,7 @@ public actor Daemon {
         kept.controlSocket = config.controlSocket
         let names = Set(kept.sources.map(\.name))
         for (name, _) in nextPoll where !names.contains(name) { nextPoll[name] = nil }
+        for (name, _) in pacing where !names.contains(name) { pacing[name] = nil }
         failing.formIntersection(names)
         for source in kept.sources {
             if let old = config.sources.first(where: { $0.name == source.name }), old == source { continue }
@@ -329,7 +338,8 @@ public actor Daemon {
                 lastPoll: state?.lastPollAt, lastSuccess: state?.lastSuccessAt,
                 lastResult: state?.lastResult?.rawValue ?? "pending", error: state?.lastError,
                 consecutiveFailures: state?.consecutiveFailures ?? 0, nextPoll: nextPoll[source.name],
-                itemsSeen: state?.itemsSeen ?? 0)
+                itemsSeen: state?.itemsSeen ?? 0, effectiveInterval: pacing[source.name]?.seconds,
+                intervalReason: pacing[source.name]?.reason)
         }
         let now = Date()
         return DaemonStatus(

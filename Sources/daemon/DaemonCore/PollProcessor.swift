@@ -31,6 +31,8 @@ struct PollProcessor: Sendable {
         var stored: Bool
         /// The store's refusal, in words.
         var storeError: String? = nil
+        /// Set when the wait until the next poll differs from the configured interval, and why.
+        var pacing: SourcePacing? = nil
     }
 
     /// Retry soon when the store refused a write (disk full, locked): nothing was lost, and
@@ -61,6 +63,10 @@ struct PollProcessor: Sendable {
             state.nextPollAt = policy.afterSuccess(
                 interval: current.interval, freshnessHint: outcome.freshness, now: outcome.at)
             batch.items = newItems(feed, source: source.name, pipeline: pipeline)
+            logger.debug(
+                "parse \(source.name): \(feed.items.count) items, \(batch.items.count) new, \(feed.warnings.count) warnings",
+                metadata: ["source": "\(source.name)"])
+            logBadInput(feed, source: source)
         case .notModified:
             recovered(&state, source: source)
             state.lastResult = .notModified
@@ -132,7 +138,8 @@ struct PollProcessor: Sendable {
         setAside(outcome.spooled, source: source.name)
         return Processed(
             source: source.name, state: state, raised: result.raised.count, nextPoll: state.nextPollAt,
-            hostHold: hostHold, stored: true)
+            hostHold: hostHold, stored: true,
+            pacing: SourcePacing.of(outcome, state: state, interval: current.interval))
     }
 
     /// The feed's items not yet seen, each with the alerts it raises. Seen items are left
@@ -148,9 +155,28 @@ struct PollProcessor: Sendable {
         var fresh: Set<String> = []
         return feed.items.compactMap { item in
             guard !seen.contains(item.id), fresh.insert(item.id).inserted else { return nil }
+            let alerts = AlertBuilder.alerts(for: item, source: source, pipeline: pipeline)
+            if logger.logLevel <= .debug {
+                let fired = alerts.map { "\($0.alert.ruleID) (\($0.alert.explanation))" }
+                logger.debug(
+                    "match \(source): '\(item.title)': \(fired.isEmpty ? "no rule matched" : "alerts: " + fired.joined(separator: "; "))",
+                    metadata: ["source": "\(source)"])
+            }
             return IngestItem(
                 source: source, itemID: item.id, title: item.title, link: item.link, published: item.published,
-                alerts: AlertBuilder.alerts(for: item, source: source, pipeline: pipeline))
+                alerts: alerts)
+        }
+    }
+
+    /// Items a spool file dropped or skipped for bad input, each logged once with file and line
+    /// (a spool file is read once, then moved aside), so the journal keeps what the two
+    /// seconds of `frenemyctl sources` would lose.
+    private func logBadInput(_ feed: ParsedFeed, source: SourceConfig) {
+        guard source.kind.bodyHandling == .spool else { return }
+        for warning in feed.warnings {
+            logger.warning(
+                "source \(source.name) (\(source.path ?? source.url)): \(warning)",
+                metadata: ["message_id": "\(MessageIDs.trouble)", "source": "\(source.name)"])
         }
     }
 
@@ -206,6 +232,31 @@ struct PollProcessor: Sendable {
             } catch {
                 logger.error("source \(source): cannot move \(file.url.path) aside: \(ErrorWords.describe(error))")
             }
+        }
+    }
+}
+
+/// Why a source waits longer than its configured interval: the publisher's freshness hint
+/// (RSS `<ttl>`, Cache-Control, Expires), a Retry-After, or the backoff after failures.
+struct SourcePacing: Sendable, Equatable {
+    var seconds: TimeInterval
+    var reason: String
+
+    static func of(_ outcome: PollOutcome, state: SourceState, interval: TimeInterval) -> SourcePacing? {
+        guard let next = state.nextPollAt else { return nil }
+        let wait = next.timeIntervalSince(outcome.at)
+        guard wait > interval + 1 else { return nil }
+        switch outcome.result {
+        case .fetched, .notModified:
+            return SourcePacing(seconds: wait, reason: outcome.freshnessSource ?? "the publisher's freshness hint")
+        case .failed:
+            if let retryAfter = outcome.retryAfter, wait <= retryAfter + 1 {
+                return SourcePacing(seconds: wait, reason: "the server's Retry-After")
+            }
+            let n = state.consecutiveFailures
+            return SourcePacing(seconds: wait, reason: "backoff after \(n) failed poll\(n == 1 ? "" : "s")")
+        case .gone:
+            return nil
         }
     }
 }

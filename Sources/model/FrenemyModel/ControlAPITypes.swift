@@ -88,10 +88,16 @@ public struct SourceStatus: Codable, Sendable {
     public var consecutiveFailures: Int
     public var nextPoll: Date?
     public var itemsSeen: Int
+    /// Seconds until the next poll when that is longer than `interval`: the publisher asked for
+    /// it (RSS `<ttl>`, Cache-Control), a Retry-After, or the backoff after failures.
+    public var effectiveInterval: Double?
+    /// Why `effective_interval` differs from `interval`, in words ("feed ttl 15m").
+    public var intervalReason: String?
 
     public init(
         name: String, url: String, interval: Double, lastPoll: Date?, lastSuccess: Date?, lastResult: String,
-        error: String?, consecutiveFailures: Int, nextPoll: Date?, itemsSeen: Int
+        error: String?, consecutiveFailures: Int, nextPoll: Date?, itemsSeen: Int,
+        effectiveInterval: Double? = nil, intervalReason: String? = nil
     ) {
         self.name = name
         self.url = url
@@ -103,10 +109,29 @@ public struct SourceStatus: Codable, Sendable {
         self.consecutiveFailures = consecutiveFailures
         self.nextPoll = nextPoll
         self.itemsSeen = itemsSeen
+        self.effectiveInterval = effectiveInterval
+        self.intervalReason = intervalReason
+    }
+
+    /// "15m (feed ttl 15m; configured 10s)", or the configured interval alone.
+    public var intervalText: String {
+        let configured = Self.short(interval)
+        guard let effectiveInterval else { return configured }
+        return "\(Self.short(effectiveInterval)) (\(intervalReason ?? "publisher"); configured \(configured))"
+    }
+
+    static func short(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        if s < 120 { return "\(s)s" }
+        if s < 7200 { return "\(s / 60)m" }
+        if s < 172_800 { return "\(s / 3600)h" }
+        return "\(s / 86400)d"
     }
 
     enum CodingKeys: String, CodingKey {
         case name, url, interval, error
+        case effectiveInterval = "effective_interval"
+        case intervalReason = "interval_reason"
         case lastPoll = "last_poll"
         case lastSuccess = "last_success"
         case lastResult = "last_result"
