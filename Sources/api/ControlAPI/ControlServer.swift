@@ -104,6 +104,11 @@ public enum ControlServer {
                         .badRequest, message: "the body must be {\"source\": \"NAME\"}, or empty for every source")
                 }
                 if let named = named.source, let query = source, named != query {
+                    // An unknown name is the first thing to say; two real ones are a conflict.
+                    let known = Set(await backend.status().sources.map(\.name))
+                    for name in [query, named] where !known.contains(name) {
+                        throw HTTPError(.notFound, message: "no source named '\(name)'")
+                    }
                     throw HTTPError(
                         .badRequest, message: "two sources named: '\(query)' in the query and '\(named)' in the body")
                 }
