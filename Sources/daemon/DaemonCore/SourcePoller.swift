@@ -181,6 +181,9 @@ struct SourcePoller: Sendable {
             outcome.result = .failed(ErrorWords.describe(error))
             return outcome
         }
+        logger.debug(
+            "spool \(source.name): \(files.count) settled file\(files.count == 1 ? "" : "s") in \(spool.path)",
+            metadata: ["source": "\(source.name)"])
         guard !files.isEmpty else { return outcome }
         var feeds: [ParsedFeed] = []
         var warnings: [String] = []
