@@ -211,6 +211,12 @@ def test_check_config_checks_the_folders_it_will_create(frenemy, tmp_path):
     assert out.returncode == 1, out.stdout
     assert "state_dir" in out.stderr and "control_socket" in out.stderr, out.stderr
     assert "is not a folder" in out.stderr, out.stderr
+    # Started anyway (no check): the socket's folder is named with the cause in words.
+    cfg.write_text(f"state_dir: state\ncontrol_socket: {tmp_path}/afile/run/c.sock\nrules: [rules]\nsources: []\n")
+    out = frenemy.run("--config", str(cfg), timeout=30)
+    assert out.returncode == 1
+    assert f"control_socket {tmp_path}/afile/run/c.sock" in out.stderr and "not a directory" in out.stderr, out.stderr
+    _no_dump(out.stderr)
 
 
 def test_check_config_checks_receivers_keys(frenemy, tmp_path):

@@ -159,14 +159,23 @@ struct Frenemyd: AsyncParsableCommand {
             cycle: { line in _ = notifier.status(line) }, alerts: { flusher.wake() },
             receivers: { delivery.receiversChanged() })
         let backend = DaemonBackend(daemon: daemon, delivery: delivery, notifier: notifier)
-        let server = try ControlServer.application(
-            socketPath: settings.controlSocket, backend: backend, logger: logger
-        ) {
+        let listening: @Sendable () async -> Void = {
             logger.info(
                 "ready: \(settings.sources.count) sources, \(rules.ruleCount) rules, \(settings.notify.count) receivers, control socket \(settings.controlSocket)"
             )
             _ = notifier.ready()
             _ = notifier.status(startupStatus(sources: settings.sources.count, rules: rules.ruleCount))
+        }
+        let server: any Service
+        do {
+            server = try ControlServer.application(
+                socketPath: settings.controlSocket, backend: backend, logger: logger, onListening: listening)
+        } catch {
+            StandardErrorWriter().write(
+                line:
+                    "frenemyd: cannot create the folder of control_socket \(settings.controlSocket): \(ErrorWords.describe(error))"
+            )
+            throw ExitCode(1)
         }
         let core = DaemonService(
             daemon: daemon, delivery: delivery, flusher: flusher, backend: backend, watchdog: watchdog)
