@@ -23,8 +23,9 @@ public enum PathChecks {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { return "exists and is not a folder" }
-            return access(path, W_OK | X_OK) == 0
-                ? nil : "not writable by \(user) (\(errnoText()); check as the daemon's user: runuser -u frenemy -- frenemyd --check-config ...)"
+            guard access(path, W_OK | X_OK) != 0 else { return nil }
+            let hint = "check as the daemon's user: runuser -u frenemy -- frenemyd --check-config ..."
+            return "not writable by \(user) (\(errnoText()); \(hint))"
         }
         // The nearest folder that exists must let us create the rest.
         var ancestor = (path as NSString).deletingLastPathComponent
