@@ -1,6 +1,6 @@
 public import FrenemyModel
 
-/// The journal `MESSAGE_ID`s of DESIGN.md: stable ids an operator filters on
+/// The journal `MESSAGE_ID`s of docs/overview.md: stable ids an operator filters on
 /// (`journalctl MESSAGE_ID=...`), so they never change between releases.
 public enum MessageIDs {
     /// Every alert.
@@ -11,7 +11,7 @@ public enum MessageIDs {
     public static let deliveryGivenUp = "314aec8fdbd442a3930f77c815f451b1"
 }
 
-/// The journal's view of frenemy: the exact fields of DESIGN.md, so `journalctl FRENEMY_RULE=...`,
+/// The journal's view of frenemy: the exact fields of docs/overview.md, so `journalctl FRENEMY_RULE=...`,
 /// `journalctl MESSAGE_ID=...` and log shippers can rely on them. Built as plain pairs so any
 /// writer (sd_journal_sendv, a test fake) sends the same thing.
 public enum JournalFields {
@@ -109,9 +109,13 @@ public enum JournalFields {
 
     /// The alert as one readable line for a terminal without a journal:
     /// `<severity> <rule>: <message> [<url>]`, the url part only when the item has one.
+    /// One terminal line: when (UTC), severity, rule, message, link, and briefly why it matched.
     public static func readableLine(for alert: Alert) -> String {
-        var line = "\(alert.severity.rawValue) \(alert.ruleID): \(compact(alert.message))"
+        var line =
+            "\(RFC3339.string(from: alert.createdAt)) \(alert.severity.rawValue) \(alert.ruleID): \(compact(alert.message))"
         if let url = alert.itemURL, !url.isEmpty { line += " [\(url)]" }
+        let why = compact(alert.explanation)
+        if !why.isEmpty { line += " (why: \(why.count > 200 ? String(why.prefix(199)) + "…" : why))" }
         return line
     }
 

@@ -147,14 +147,15 @@ struct AlertJournaler: Sendable {
         do {
             try store.markJournalAttempt(alertIDs: ids, at: Date())
         } catch {
-            logger.error("cannot record a journal attempt for \(alerts.count) alerts: \(error)")
+            logger.error("cannot record a journal attempt for \(alerts.count) alerts: \(ErrorWords.describe(error))")
         }
         for alert in alerts { emit(alert) }
         do {
             try store.markJournaled(alertIDs: ids, at: Date())
         } catch {
             logger.error(
-                "cannot record that \(alerts.count) alerts were journaled: \(error); they will be journaled again")
+                "cannot record that \(alerts.count) alerts were journaled: \(ErrorWords.describe(error)); they will be journaled again"
+            )
         }
     }
 
@@ -167,7 +168,7 @@ struct AlertJournaler: Sendable {
             do {
                 pending = try store.unjournaledAlerts(limit: 500)
             } catch {
-                logger.error("cannot read alerts awaiting the journal: \(error)")
+                logger.error("cannot read alerts awaiting the journal: \(ErrorWords.describe(error))")
                 return
             }
             guard !pending.isEmpty else { return }
@@ -183,7 +184,7 @@ struct AlertJournaler: Sendable {
             do {
                 try store.markJournaled(alertIDs: present, at: Date())
             } catch {
-                logger.error("cannot record journaled alerts: \(error)")
+                logger.error("cannot record journaled alerts: \(ErrorWords.describe(error))")
                 return
             }
             if !write.isEmpty { logger.notice("journaling \(write.count) alerts stored before the last stop") }
@@ -235,7 +236,7 @@ struct LoadedRules: Sendable {
         if !report.ok {
             throw Failure(problems: report.failures.map { "rule test failed: \($0)" })
         }
-        return LoadedRules(rules: rules, warnings: rules.warnings.map(\.description))
+        return LoadedRules(rules: rules, warnings: rules.warnings.map(\.description) + rules.coverageWarnings)
     }
 
     /// Only blank lines, comments or a document marker.

@@ -90,7 +90,13 @@ class DaemonProcess:
     """frenemyd running in the background (foreground mode, as systemd runs it)."""
 
     def __init__(
-        self, bins: Bins, config: Path, socket_path: Path, log_dir: Path, env: dict[str, str] | None = None
+        self,
+        bins: Bins,
+        config: Path,
+        socket_path: Path,
+        log_dir: Path,
+        env: dict[str, str] | None = None,
+        args: list[str] | None = None,
     ) -> None:
         self.bins = bins
         self.config = config
@@ -98,7 +104,7 @@ class DaemonProcess:
         self.stderr_path = log_dir / f"frenemyd-{time.monotonic_ns()}.stderr"
         self.stdout_path = self.stderr_path.with_suffix(".stdout")
         self.proc = subprocess.Popen(
-            [str(bins.frenemyd), "--config", str(config)],
+            [str(bins.frenemyd), "--config", str(config), *(args or [])],
             stdin=subprocess.DEVNULL,
             stdout=open(self.stdout_path, "wb"),
             stderr=open(self.stderr_path, "wb"),
@@ -256,8 +262,10 @@ class Frenemy:
     def check_config(self, config: Path) -> subprocess.CompletedProcess:
         return self.run("--config", str(config), "--check-config", timeout=30)
 
-    def start(self, config: Path, wait: bool = True, env: dict[str, str] | None = None) -> DaemonProcess:
-        d = DaemonProcess(self.bins, config, self.socket, self.dir, env=env)
+    def start(
+        self, config: Path, wait: bool = True, env: dict[str, str] | None = None, args: list[str] | None = None
+    ) -> DaemonProcess:
+        d = DaemonProcess(self.bins, config, self.socket, self.dir, env=env, args=args)
         self.daemons.append(d)
         if wait:
             d.wait_ready()
