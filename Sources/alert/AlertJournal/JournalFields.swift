@@ -28,12 +28,15 @@ public enum JournalFields {
     /// `FRENEMY_ROLE_<ROLE>` instead, so `FRENEMY_RULE` always means the rule.
     static let reserved: Set<String> = [
         "FRENEMY_ALERT_ID", "FRENEMY_RULE", "FRENEMY_SEVERITY", "FRENEMY_SOURCE", "FRENEMY_URL", "FRENEMY_TITLE",
-        "FRENEMY_ENTITIES", "FRENEMY_EXPLANATION",
+        "FRENEMY_ENTITIES", "FRENEMY_EXPLANATION", "FRENEMY_SILENCED_BY",
     ]
 
     /// The fields of one alert, in a stable order. `FRENEMY_URL` is left out when the item has
     /// no link; `FRENEMY_ENTITIES` lists the bound entities' names once each, joined by ", ".
-    public static func make(for alert: Alert) -> [(String, String)] {
+    /// `FRENEMY_SILENCED_BY` is the id of the silence muting the alert when it was stored (the
+    /// alert is journaled all the same, so `journalctl FRENEMY_SILENCED_BY=<id>` lists what a
+    /// silence kept quiet).
+    public static func make(for alert: Alert, silencedBy: String? = nil) -> [(String, String)] {
         var fields: [(String, String)] = [
             ("MESSAGE", alert.message),
             ("PRIORITY", String(alert.severity.journalPriority)),
@@ -51,6 +54,7 @@ public enum JournalFields {
         fields.append(("FRENEMY_ENTITIES", names.joined(separator: ", ")))
         for b in alert.bindings { fields.append((roleFieldName(b.role), b.entityName)) }
         fields.append(("FRENEMY_EXPLANATION", compact(alert.explanation)))
+        if let silencedBy { fields.append(("FRENEMY_SILENCED_BY", silencedBy)) }
         return fields
     }
 
