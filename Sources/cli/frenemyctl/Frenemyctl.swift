@@ -12,7 +12,8 @@ struct Frenemyctl: AsyncParsableCommand {
         abstract: "Control frenemyd and work with frenemy rules and feeds.",
         version: FrenemyVersion.version,
         subcommands: [
-            StatusCommand.self, SourcesCommand.self, AlertsCommand.self, ReceiversCommand.self, ReloadCommand.self,
+            StatusCommand.self, SourcesCommand.self, AlertsCommand.self, AlertCommand.self, AckCommand.self,
+            UnackCommand.self, SilenceCommand.self, ReceiversCommand.self, ReloadCommand.self,
             PollCommand.self, NotifyCommand.self, RouteCommand.self, RulesCommand.self,
             MatchCommand.self, FeedCommand.self,
         ])

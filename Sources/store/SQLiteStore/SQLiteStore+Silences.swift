@@ -61,8 +61,10 @@ extension SQLiteStore {
         }.first
     }
 
-    public func expireSilence(id: String, now: Date) throws -> Silence? {
-        try with { db in
+    public func expireSilence(id: String, now exact: Date) throws -> Silence? {
+        // Times are kept in whole milliseconds: "now" as stored, so the silence reads as ended.
+        let now = Millis.date(Millis.from(exact))
+        return try with { db in
             try db.transaction { () throws -> Silence? in
                 guard let found = try SQLiteStore.silence(id: id, now: now, db: db) else { return nil }
                 switch found.state {
