@@ -112,13 +112,15 @@ def test_a_silence_expires_on_time(frenemy, feeds, receiver, journal, uid):
     assert "FRENEMY_SILENCED_BY" not in journal.wait_alerts(2, FRENEMY_SOURCE=f"wire0-{uid}")[-1]
 
 
-def test_a_silence_survives_a_restart(frenemy, feeds, receiver, journal, uid):
+def test_a_silence_survives_a_restart_and_a_reload(frenemy, feeds, receiver, journal, uid):
     config = setup(frenemy, feeds, uid, [("hook", receiver.url("/hook"))])
     d = frenemy.start(config)
     sid = silence_add(d, 'competitor=~"glob.*"', "--duration", "1h", "--comment", "across restarts")
     d.stop()
     d = frenemy.start(config)
     assert [s["id"] for s in d.ctl_json("silence", "list")["silences"]] == [sid]
+    d.ctl("reload")
+    assert [s["id"] for s in d.ctl_json("silence", "list")["silences"]] == [sid], "a reload keeps silences"
     publish(frenemy, feeds, uid, [deal_item(uid)])
     assert wait_alert(d, uid, "deal")["state"] == "silenced"
     time.sleep(2)
