@@ -149,10 +149,11 @@ enum AlertText {
                     w.due.map { "due \(RFC3339.string(from: $0))" } ?? "-", "-", "",
                 ]
             }
-            lines.append(
-                Table.render(
-                    ["  RECEIVER", "STATE", "SEQ", "FAILURES", "QUEUED", "FINISHED", "ID", "LAST ERROR"],
-                    (rows + waiting).map { ["  " + $0[0]] + $0.dropFirst() }))
+            let table = Table.render(
+                ["  RECEIVER", "STATE", "SEQ", "FAILURES", "QUEUED", "FINISHED", "ID", "LAST ERROR"],
+                (rows + waiting).map { ["  " + $0[0]] + $0.dropFirst() })
+            // An empty last column would leave trailing blanks.
+            lines += table.split(separator: "\n").map { String($0.reversed().drop { $0 == " " }.reversed()) }
         }
         return lines.joined(separator: "\n")
     }
