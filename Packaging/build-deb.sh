@@ -107,7 +107,7 @@ package() {
     cp Packaging/frenemy.sysusers "$src/debian/frenemy.sysusers"
     cp systemd/frenemyd.service "$src/debian/frenemy.frenemyd.service"
     cp README.md "$src/"
-    cp docs/config.md docs/rules.md docs/openapi.yaml "$src/docs/"
+    cp docs/config.md docs/rules.md docs/silences.md docs/openapi.yaml "$src/docs/"
     install -m755 "$bin/frenemyd" "$bin/frenemyctl" "$src/prebuilt/"
     stage_data "$src/stage"
     if [ "$deb_version" != "$version" ]; then

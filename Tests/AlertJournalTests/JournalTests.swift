@@ -57,6 +57,14 @@ final class JournalFieldsTests: XCTestCase {
             ])
     }
 
+    func testASilencedAlertIsJournaledWithTheSilenceID() {
+        let fields = JournalFields.make(for: sampleAlert, silencedBy: "5f0c5a8e-silence")
+        XCTAssertEqual(flat(fields).last, "FRENEMY_SILENCED_BY=5f0c5a8e-silence")
+        XCTAssertEqual(Array(flat(fields).dropLast()), flat(JournalFields.make(for: sampleAlert)))
+        XCTAssertFalse(flat(JournalFields.make(for: sampleAlert)).contains { $0.hasPrefix("FRENEMY_SILENCED_BY") })
+        XCTAssertEqual(JournalFields.roleFieldName("silenced_by"), "FRENEMY_ROLE_SILENCED_BY")
+    }
+
     func testPriorityFollowsSeverity() {
         var alert = sampleAlert
         var priorities: [String] = []

@@ -28,12 +28,15 @@ public enum JournalFields {
     /// `FRENEMY_ROLE_<ROLE>` instead, so `FRENEMY_RULE` always means the rule.
     static let reserved: Set<String> = [
         "FRENEMY_ALERT_ID", "FRENEMY_RULE", "FRENEMY_SEVERITY", "FRENEMY_SOURCE", "FRENEMY_URL", "FRENEMY_TITLE",
-        "FRENEMY_ENTITIES", "FRENEMY_EXPLANATION", "FRENEMY_STORY",
+        "FRENEMY_ENTITIES", "FRENEMY_EXPLANATION", "FRENEMY_STORY", "FRENEMY_SILENCED_BY",
     ]
 
     /// The fields of one alert, in a stable order. `FRENEMY_URL` is left out when the item has
-    /// no link, `FRENEMY_STORY` when the alert belongs to no story; `FRENEMY_ENTITIES` lists the bound entities' names once each, joined by ", ".
-    public static func make(for alert: Alert) -> [(String, String)] {
+    /// no link, `FRENEMY_STORY` when the alert belongs to no story; `FRENEMY_ENTITIES` lists the
+    /// bound entities' names once each, joined by ", ". `FRENEMY_SILENCED_BY` is the id of the
+    /// silence muting the alert when it was stored (the alert is journaled all the same, so
+    /// `journalctl FRENEMY_SILENCED_BY=<id>` lists what a silence kept quiet).
+    public static func make(for alert: Alert, silencedBy: String? = nil) -> [(String, String)] {
         var fields: [(String, String)] = [
             ("MESSAGE", alert.message),
             ("PRIORITY", String(alert.severity.journalPriority)),
@@ -53,6 +56,7 @@ public enum JournalFields {
         fields.append(("FRENEMY_EXPLANATION", compact(alert.explanation)))
         let story = alert.labels["story"]
         if !story.isEmpty { fields.append(("FRENEMY_STORY", story)) }
+        if let silencedBy { fields.append(("FRENEMY_SILENCED_BY", silencedBy)) }
         return fields
     }
 

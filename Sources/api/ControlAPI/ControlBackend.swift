@@ -6,7 +6,15 @@ public import FrenemyModel
 /// a fake, and so frenemyd can wrap reloads with systemd notifications in one place.
 public protocol ControlBackend: Sendable {
     func status() async -> DaemonStatus
-    func alerts(limit: Int) async throws -> [Alert]
+    /// The alerts a query selects, newest first, with what became of each.
+    func alerts(_ query: AlertQuery) async throws(AdminError) -> [AlertRecord]
+    func alert(id: String) async throws(AdminError) -> AlertDetail
+    func acknowledge(alertID: String, comment: String, author: String) async throws(AdminError) -> Acknowledgement
+    func unacknowledge(alertID: String, author: String) async throws(AdminError) -> Acknowledgement
+    func silences() async throws(AdminError) -> [Silence]
+    func silence(id: String) async throws(AdminError) -> Silence
+    func addSilence(_ request: SilenceRequest, author: String) async throws(AdminError) -> Silence
+    func expireSilence(id: String, author: String) async throws(AdminError) -> Silence
     func reload() async throws(ReloadError) -> ReloadSummary
     /// Polls now; `source` nil means every source. False when no such source exists.
     func pollNow(source: String?) async -> Bool

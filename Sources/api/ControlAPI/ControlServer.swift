@@ -63,14 +63,7 @@ public enum ControlServer {
         router.get("/v1/sources") { _, _ in
             try json(SourceList(sources: await backend.status().sources))
         }
-        router.get("/v1/alerts") { request, _ in
-            let limitText = request.uri.queryParameters.get("limit") ?? "50"
-            guard let limit = Int(limitText), (1...10_000).contains(limit) else {
-                throw HTTPError(
-                    .badRequest, message: "limit must be a whole number from 1 to 10000, not '\(limitText)'")
-            }
-            return try json(AlertList(alerts: try await backend.alerts(limit: limit)))
-        }
+        addAlertRoutes(to: router, backend: backend)
         router.post("/v1/reload") { _, _ in
             let summary: ReloadSummary
             do {

@@ -51,7 +51,7 @@ struct BacktestCommand: AsyncParsableCommand {
         let ruleSet = try loadRules(paths)
         var history: HistoryList?
         try await calling { () throws(ControlClient.Failure) in
-            let data = try await options.client.get("/v1/history?since=\(since)&limit=200000")
+            let data = try await options.client.send("GET", "/v1/history?since=\(escaped(since))&limit=200000")
             history = try? JSONDecoder.frenemy.decode(HistoryList.self, from: data)
             if history == nil {
                 throw ControlClient.Failure(description: "unreadable answer from /v1/history", exitCode: 1)

@@ -27,15 +27,8 @@ struct ControlClient {
         }
     }
 
-    func get(_ path: String) async throws(Failure) -> Data {
-        try await send("GET", path)
-    }
-
-    func post(_ path: String) async throws(Failure) -> Data {
-        try await send("POST", path)
-    }
-
-    private func send(_ method: String, _ path: String) async throws(Failure) -> Data {
+    /// Sends `method` with `body` as JSON (for POST, `{}` stands for no body).
+    func send(_ method: String, _ path: String, body: Data? = nil) async throws(Failure) -> Data {
         if let denied = permissionDenied() { throw denied }
         guard FileManager.default.fileExists(atPath: socketPath) else {
             throw Failure(
@@ -49,7 +42,12 @@ struct ControlClient {
         request.connectTimeout = .seconds(5)
         request.totalTimeout = .seconds(120)
         request.userAgent = "frenemyctl/\(FrenemyVersion.version)"
-        if method == "POST" { request.body = Data() }
+        if let body {
+            request.body = body
+            request.headers.set(name: "Content-Type", value: "application/json")
+        } else if method == "POST" {
+            request.body = Data()
+        }
         let response: HTTPResponse
         do {
             let client = try CurlHTTPClient()

@@ -15,19 +15,44 @@ func calling(json: Bool = false, _ body: () async throws(ControlClient.Failure) 
 }
 
 /// Sends one request and prints the answer: as the daemon wrote it with `--json`, else decoded
-/// as `T` and rendered for a terminal.
+/// as `T` and rendered for a terminal. `body` is sent as JSON.
 func show<T: Decodable>(
-    _ method: String, _ path: String, options: DaemonOptions, as type: T.Type, render: (T) -> String
+    _ method: String, _ path: String, body: (some Encodable)? = nil as String?, options: DaemonOptions,
+    as type: T.Type, render: (T) -> String
 ) async throws {
     try await calling(json: options.json) { () throws(ControlClient.Failure) in
-        let data =
-            method == "POST" ? try await options.client.post(path) : try await options.client.get(path)
+        let data = try await fetch(method, path, body: body, options: options)
         if options.json { return printJSON(data) }
-        guard let value = try? JSONDecoder.frenemy.decode(T.self, from: data) else {
-            throw ControlClient.Failure(description: "unreadable answer from \(path)", exitCode: 1)
-        }
-        print(render(value))
+        print(render(try decode(T.self, data, from: path)))
     }
+}
+
+/// One request's answer, undecoded.
+func fetch(_ method: String, _ path: String, body: (some Encodable)? = nil as String?, options: DaemonOptions)
+    async throws(ControlClient.Failure) -> Data
+{
+    var encoded: Data?
+    if let body {
+        do {
+            encoded = try JSONEncoder.frenemy.encode(body)
+        } catch {
+            throw ControlClient.Failure(description: "cannot encode the request: \(error)", exitCode: 1)
+        }
+    }
+    return try await options.client.send(method, path, body: encoded)
+}
+
+func decode<T: Decodable>(_ type: T.Type, _ data: Data, from path: String) throws(ControlClient.Failure) -> T {
+    guard let value = try? JSONDecoder.frenemy.decode(T.self, from: data) else {
+        throw ControlClient.Failure(description: "unreadable answer from \(path)", exitCode: 1)
+    }
+    return value
+}
+
+/// A path segment or query value, percent-encoded.
+func escaped(_ text: String) -> String {
+    text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))
+        ?? text
 }
 
 /// One JSON document and its newline through the same buffered stdout as every `print`, then
@@ -61,20 +86,6 @@ struct SourcesCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await show("GET", "/v1/sources", options: options, as: SourceList.self) { Table.sources($0.sources) }
-    }
-}
-
-struct AlertsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "alerts", abstract: "List recent alerts, newest first.")
-    @OptionGroup var options: DaemonOptions
-    @Option(name: .long, help: "How many alerts to show.")
-    var limit: Int = 20
-
-    func run() async throws {
-        try await show("GET", "/v1/alerts?limit=\(limit)", options: options, as: AlertList.self) {
-            Table.alerts($0.alerts)
-        }
     }
 }
 

@@ -12,9 +12,9 @@ struct Frenemyctl: AsyncParsableCommand {
         abstract: "Control frenemyd and work with frenemy rules and feeds.",
         version: FrenemyVersion.version,
         subcommands: [
-            StatusCommand.self, SourcesCommand.self, AlertsCommand.self, ReceiversCommand.self, ReloadCommand.self,
-            PollCommand.self, StoriesCommand.self, StoryCommand.self, BacktestCommand.self, NotifyCommand.self,
-            RouteCommand.self,
+            StatusCommand.self, SourcesCommand.self, AlertsCommand.self, AlertCommand.self, AckCommand.self,
+            UnackCommand.self, SilenceCommand.self, StoriesCommand.self, StoryCommand.self, BacktestCommand.self,
+            ReceiversCommand.self, ReloadCommand.self, PollCommand.self, NotifyCommand.self, RouteCommand.self,
             RulesCommand.self,
             MatchCommand.self, FeedCommand.self,
         ])

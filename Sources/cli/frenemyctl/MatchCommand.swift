@@ -115,23 +115,7 @@ struct MatchCommand: ParsableCommand {
         print("  why:  \(match.compactExplanation)")
         guard explain else { return }
         let e = match.explanation
-        print("  window: \(e.window) in \(e.field.rawValue), chars \(e.windowSpan.start)-\(e.windowSpan.end):")
-        print("    \"\(e.windowSpan.text)\"")
-        for entity in e.entities {
-            let via = entity.viaEntityName.map { " via \($0)" } ?? ""
-            print(
-                "  entity \(entity.role): \(entity.entityName)\(via) — alias '\(entity.alias)' matched"
-                    + " '\(entity.span.text)' in \(entity.field.rawValue) at \(entity.span.start)-\(entity.span.end)")
-        }
-        for cue in e.cues {
-            let list = cue.list.map { " (list \($0))" } ?? ""
-            print(
-                "  cue \(cue.kind) '\(cue.pattern)'\(list) matched '\(cue.span.text)' in \(cue.field.rawValue)"
-                    + " at \(cue.span.start)-\(cue.span.end)")
-        }
-        for exception in e.exceptions {
-            print("  exception checked: \(exception.condition) — \(exception.triggered ? "held" : "did not hold")")
-        }
+        for line in EvidenceText.lines(e, indent: "  ") { print(line) }
     }
 }
 

@@ -13,17 +13,6 @@ enum Table {
         }.joined(separator: "\n")
     }
 
-    static func alerts(_ alerts: [Alert]) -> String {
-        guard !alerts.isEmpty else { return "no alerts" }
-        let rows = alerts.map { alert in
-            [
-                RFC3339.string(from: alert.createdAt), alert.severity.rawValue, alert.ruleID, alert.source,
-                alert.message,
-            ]
-        }
-        return render(["TIME", "SEVERITY", "RULE", "SOURCE", "MESSAGE"], rows)
-    }
-
     static func sources(_ sources: [SourceStatus]) -> String {
         guard !sources.isEmpty else { return "no sources configured" }
         let rows = sources.map { source in

@@ -158,7 +158,8 @@ struct Frenemyd: AsyncParsableCommand {
         await daemon.setObservers(
             cycle: { line in _ = notifier.status(line) }, alerts: { flusher.wake() },
             receivers: { delivery.receiversChanged() })
-        let backend = DaemonBackend(daemon: daemon, delivery: delivery, notifier: notifier)
+        let backend = DaemonBackend(
+            daemon: daemon, delivery: delivery, notifier: notifier, admin: AlertAdmin(store: store, logger: logger))
         let listening: @Sendable () async -> Void = {
             logger.info(
                 "ready: \(settings.sources.count) sources, \(rules.ruleCount) rules, \(settings.notify.count) receivers, control socket \(settings.controlSocket)"
@@ -238,12 +239,28 @@ struct DaemonBackend: ControlBackend {
     let daemon: Daemon
     let delivery: DeliveryService
     let notifier: ServiceNotifier
+    let admin: AlertAdmin
 
     func receivers() async -> [ReceiverStatus] { await delivery.receivers() }
     func testReceiver(_ name: String) async -> NotifyTestResult? { await delivery.test(name) }
 
     func status() async -> DaemonStatus { await daemon.status() }
-    func alerts(limit: Int) async throws -> [Alert] { try await daemon.recentAlerts(limit: limit) }
+    func alerts(_ query: AlertQuery) throws(AdminError) -> [AlertRecord] { try admin.alerts(query) }
+    func alert(id: String) throws(AdminError) -> AlertDetail { try admin.alert(id: id) }
+    func acknowledge(alertID: String, comment: String, author: String) throws(AdminError) -> Acknowledgement {
+        try admin.acknowledge(alertID: alertID, comment: comment, author: author)
+    }
+    func unacknowledge(alertID: String, author: String) throws(AdminError) -> Acknowledgement {
+        try admin.unacknowledge(alertID: alertID, author: author)
+    }
+    func silences() throws(AdminError) -> [Silence] { try admin.silences() }
+    func silence(id: String) throws(AdminError) -> Silence { try admin.silence(id: id) }
+    func addSilence(_ request: SilenceRequest, author: String) throws(AdminError) -> Silence {
+        try admin.addSilence(request, author: author)
+    }
+    func expireSilence(id: String, author: String) throws(AdminError) -> Silence {
+        try admin.expireSilence(id: id, author: author)
+    }
     func pollNow(source: String?) async -> Bool { await daemon.requestPoll(source) }
     func stories(since: Date, limit: Int) async throws -> [StorySummary] {
         try daemon.stories(since: since, limit: limit)

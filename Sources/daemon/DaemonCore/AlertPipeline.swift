@@ -141,7 +141,8 @@ struct AlertJournaler: Sendable {
 
     /// Journals `alerts` (just committed) and marks them journaled. The attempt is recorded
     /// first, so after a crash in between the journal is asked before writing again.
-    func record(_ alerts: [Alert]) {
+    /// `silenced` names the silence muting an alert (by id): its `FRENEMY_SILENCED_BY`.
+    func record(_ alerts: [Alert], silenced: [String: String] = [:]) {
         guard !alerts.isEmpty else { return }
         let ids = alerts.map(\.id)
         do {
@@ -149,7 +150,7 @@ struct AlertJournaler: Sendable {
         } catch {
             logger.error("cannot record a journal attempt for \(alerts.count) alerts: \(ErrorWords.describe(error))")
         }
-        for alert in alerts { emit(alert) }
+        for alert in alerts { emit(alert, silencedBy: silenced[alert.id]) }
         do {
             try store.markJournaled(alertIDs: ids, at: Date())
         } catch {
@@ -164,7 +165,7 @@ struct AlertJournaler: Sendable {
     /// already holds them.
     func replay() {
         while true {
-            let pending: [(alert: Alert, attempted: Bool)]
+            let pending: [(alert: Alert, attempted: Bool, silencedBy: String?)]
             do {
                 pending = try store.unjournaledAlerts(limit: 500)
             } catch {
@@ -173,12 +174,14 @@ struct AlertJournaler: Sendable {
             }
             guard !pending.isEmpty else { return }
             var write: [Alert] = []
+            var silenced: [String: String] = [:]
             var present: [String] = []
             for entry in pending {
                 if entry.attempted, output.journal, journal.containsAlert(id: entry.alert.id) == true {
                     present.append(entry.alert.id)
                 } else {
                     write.append(entry.alert)
+                    if let silence = entry.silencedBy { silenced[entry.alert.id] = silence }
                 }
             }
             do {
@@ -188,15 +191,15 @@ struct AlertJournaler: Sendable {
                 return
             }
             if !write.isEmpty { logger.notice("journaling \(write.count) alerts stored before the last stop") }
-            record(write)
+            record(write, silenced: silenced)
         }
     }
 
     /// The journal when there is one (else a readable stderr line), and the line on stderr
     /// too when a person is watching the terminal.
-    private func emit(_ alert: Alert) {
+    private func emit(_ alert: Alert, silencedBy: String?) {
         let line = JournalFields.readableLine(for: alert)
-        var fields = JournalFields.make(for: alert)
+        var fields = JournalFields.make(for: alert, silencedBy: silencedBy)
         if alert.ruleID.hasPrefix("frenemy.") {
             fields = fields.filter { $0.0 != "MESSAGE_ID" }
             fields.append(("MESSAGE_ID", MessageIDs.trouble))

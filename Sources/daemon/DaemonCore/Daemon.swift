@@ -78,8 +78,10 @@ public actor Daemon {
     /// Stores and journals one alert raised outside a poll (a receiver given up).
     public func raise(_ alert: IngestAlert) {
         do {
-            let result = try store.ingest(IngestBatch(alerts: [alert]))
-            journaler.record(result.raised)
+            var batch = IngestBatch(alerts: [alert])
+            ActiveSilences.load(store, now: batch.now, logger: logger).apply(to: &batch)
+            let result = try store.ingest(batch)
+            journaler.record(result.raised, silenced: result.silenced)
             if !result.raised.isEmpty { onAlerts?() }
         } catch {
             logger.error(
@@ -348,10 +350,6 @@ public actor Daemon {
             alerts: (try? store.alertCount()) ?? 0, pendingDeliveries: (try? store.pendingNotificationCount()) ?? 0,
             databaseBytes: try? store.sizeBytes(), degraded: degraded, storeError: storeError,
             warnings: loadWarnings, sources: sources)
-    }
-
-    public func recentAlerts(limit: Int) throws -> [Alert] {
-        try store.alerts(limit: limit)
     }
 
     /// Stories with a report since `since`, newest first (off the actor: a read of the store).

@@ -9,6 +9,11 @@ public import StateStore
 /// pending alerts become one notification, rendered by the receiver's integration and queued
 /// in the same transaction (`Dispatching.flushDueGroups`). Sleeps until the next group is due
 /// or new alerts arrive.
+///
+/// This is where silences and acknowledgements decide, as Alertmanager checks silences at
+/// notify time: an alert silenced or acknowledged when its group falls due is taken out of it
+/// and never notified, even if the silence came after the alert; a group left with none is
+/// not sent.
 public struct GroupFlusher: Sendable {
     let store: any StateStore
     let logger: Logger
@@ -34,10 +39,11 @@ public struct GroupFlusher: Sendable {
     public func flushDue(now: Date = Date()) async -> Int {
         let receivers = await pipeline().receivers
         var total = 0
+        let silences = ActiveSilences.load(store, now: now, logger: logger)
         while true {
             let queued: [String: Int]
             do {
-                queued = try store.flushDueGroups(now: now, limit: 100) { notification in
+                queued = try store.flushDueGroups(now: now, limit: 100, silence: silences.silencing) { notification in
                     guard let runtime = receivers[notification.receiver] else {
                         return .failure(FlushFailure("receiver '\(notification.receiver)' is no longer configured"))
                     }

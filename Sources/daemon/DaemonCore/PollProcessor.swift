@@ -123,6 +123,9 @@ struct PollProcessor: Sendable {
             batch.alerts.append(trouble)
         }
         batch.source = state
+        if ActiveSilences.needed(for: batch) {
+            ActiveSilences.load(store, now: outcome.at, logger: logger).apply(to: &batch)
+        }
         let result: IngestResult
         do {
             result = try store.ingest(batch)
@@ -134,7 +137,7 @@ struct PollProcessor: Sendable {
                 source: source.name, state: state, raised: 0, nextPoll: outcome.at.addingTimeInterval(Self.storeRetry),
                 hostHold: hostHold, stored: false, storeError: ErrorWords.describe(error))
         }
-        journaler.record(result.raised)
+        journaler.record(result.raised, silenced: result.silenced)
         setAside(outcome.spooled, source: source.name)
         return Processed(
             source: source.name, state: state, raised: result.raised.count, nextPoll: state.nextPollAt,

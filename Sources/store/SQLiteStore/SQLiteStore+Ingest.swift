@@ -43,11 +43,11 @@ extension SQLiteStore {
                         }
                     }
                     for alert in fresh where try SQLiteStore.store(alert, story: storyID, db: db, now: batch.now) {
-                        result.raised.append(alert.alert)
+                        result.record(alert)
                     }
                 }
                 for alert in batch.alerts where try SQLiteStore.store(alert, story: nil, db: db, now: batch.now) {
-                    result.raised.append(alert.alert)
+                    result.record(alert)
                 }
                 if let source = batch.source { try SQLiteStore.save(source, db: db) }
                 return result
@@ -77,12 +77,13 @@ extension SQLiteStore {
         let alert = new.alert
         let inserted = try db.run(
             """
-            INSERT INTO alerts (id, rule_id, item_key, source, severity, created_at, body, story_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rule_id, item_key) DO NOTHING
+            INSERT INTO alerts (id, rule_id, item_key, source, severity, created_at, body, story_id, silenced_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rule_id, item_key) DO NOTHING
             """,
             [
                 .text(alert.id), .text(alert.ruleID), .text(new.itemKey), .text(alert.source),
                 .text(alert.severity.rawValue), .date(alert.createdAt), .text(try encode(alert)), .text(story),
+                .text(new.silencedBy),
             ])
         guard inserted == 1 else { return false }
         for d in new.destinations {
@@ -135,7 +136,8 @@ extension SQLiteStore {
     }
 
     public func flushDueGroups(
-        now: Date, limit: Int, render: (AlertNotification) -> Result<OutgoingMessage, FlushFailure>
+        now: Date, limit: Int, silence: (Alert) -> String?,
+        render: (AlertNotification) -> Result<OutgoingMessage, FlushFailure>
     ) throws -> [String: Int] {
         try with { db in
             let due = try db.query(
@@ -147,11 +149,8 @@ extension SQLiteStore {
             var queued: [String: Int] = [:]
             for (receiver, key, labelsJSON, sent, total, root) in due {
                 let flushed = try db.transaction { () throws -> Bool in
-                    let alerts = try db.query(
-                        """
-                        SELECT a.body FROM group_alerts g JOIN alerts a ON a.id = g.alert_id
-                        WHERE g.receiver = ? AND g.group_key = ? ORDER BY a.created_at, a.id
-                        """, [.text(receiver), .text(key)], row: SQLiteStore.decodeAlert)
+                    let (alerts, muted) = try SQLiteStore.unmuted(
+                        receiver: receiver, groupKey: key, db: db, silence: silence)
                     guard !alerts.isEmpty else {
                         try db.run(
                             "UPDATE groups SET next_flush_at = NULL WHERE receiver = ? AND group_key = ?",
@@ -163,7 +162,7 @@ extension SQLiteStore {
                         (try? JSONDecoder.frenemy.decode(LabelSet.self, from: Data(labelsJSON.utf8))) ?? LabelSet()
                     let notification = AlertNotification(
                         id: id, receiver: receiver, groupLabels: labels, groupKey: key, sequence: sent + 1,
-                        threadRootID: root ?? id, alerts: alerts, groupAlertCount: total,
+                        threadRootID: root ?? id, alerts: alerts, groupAlertCount: max(alerts.count, total - muted),
                         story: try SQLiteStore.storyFacts(for: alerts, db: db), createdAt: now)
                     switch render(notification) {
                     case .success(let message):
@@ -187,6 +186,44 @@ extension SQLiteStore {
             }
             return queued
         }
+    }
+
+    /// The group's alerts that may be notified, oldest first, after taking out those
+    /// acknowledged (the alert or its story) or silenced; a silenced one records its silence.
+    /// Returns how many were taken out too.
+    private static func unmuted(
+        receiver: String, groupKey key: String, db: Connection, silence: (Alert) -> String?
+    ) throws -> (alerts: [Alert], muted: Int) {
+        let rows = try db.query(
+            """
+            SELECT a.body, EXISTS (SELECT 1 FROM acks k
+                WHERE (k.target_kind = 'alert' AND k.target_id = a.id)
+                    OR (k.target_kind = 'story' AND k.target_id = json_extract(a.body, '$.labels.story')))
+            FROM group_alerts g JOIN alerts a ON a.id = g.alert_id
+            WHERE g.receiver = ? AND g.group_key = ? ORDER BY a.created_at, a.id
+            """, [.text(receiver), .text(key)]
+        ) { r in GroupedAlert(alert: try SQLiteStore.decodeAlert(r), acknowledged: r.int(1) != 0) }
+        var alerts: [Alert] = []
+        var muted = 0
+        for row in rows {
+            if !row.acknowledged {
+                guard let silenceID = silence(row.alert) else {
+                    alerts.append(row.alert)
+                    continue
+                }
+                try db.run("UPDATE alerts SET silenced_by = ? WHERE id = ?", [.text(silenceID), .text(row.alert.id)])
+            }
+            muted += 1
+            try db.run(
+                "DELETE FROM group_alerts WHERE receiver = ? AND group_key = ? AND alert_id = ?",
+                [.text(receiver), .text(key), .text(row.alert.id)])
+        }
+        if muted > 0 {
+            try db.run(
+                "UPDATE groups SET alerts = MAX(0, alerts - ?) WHERE receiver = ? AND group_key = ?",
+                [.int(muted), .text(receiver), .text(key)])
+        }
+        return (alerts, muted)
     }
 
     private static func enqueue(
@@ -217,16 +254,19 @@ extension SQLiteStore {
 
     // MARK: Journal outbox
 
-    public func unjournaledAlerts(limit: Int) throws -> [(alert: Alert, attempted: Bool)] {
+    public func unjournaledAlerts(limit: Int) throws -> [(alert: Alert, attempted: Bool, silencedBy: String?)] {
         let rows = try with {
             try $0.query(
                 """
-                SELECT body, journal_attempted_at IS NOT NULL FROM alerts WHERE journaled_at IS NULL
+                SELECT body, journal_attempted_at IS NOT NULL, silenced_by FROM alerts WHERE journaled_at IS NULL
                 ORDER BY created_at, id LIMIT ?
                 """, [.int(max(0, limit))]
-            ) { r in JournalRow(alert: try SQLiteStore.decodeAlert(r), attempted: r.int(1) != 0) }
+            ) { r in
+                JournalRow(
+                    alert: try SQLiteStore.decodeAlert(r), attempted: r.int(1) != 0, silencedBy: r.optionalText(2))
+            }
         }
-        return rows.map { ($0.alert, $0.attempted) }
+        return rows.map { ($0.alert, $0.attempted, $0.silencedBy) }
     }
 
     public func markJournalAttempt(alertIDs: [String], at date: Date) throws {
@@ -253,6 +293,20 @@ extension SQLiteStore {
 private struct JournalRow: Sendable {
     var alert: Alert
     var attempted: Bool
+    var silencedBy: String?
+}
+
+private struct GroupedAlert: Sendable {
+    var alert: Alert
+    var acknowledged: Bool
+}
+
+extension IngestResult {
+    /// Counts one stored alert, with the silence it was stored under.
+    mutating func record(_ stored: IngestAlert) {
+        raised.append(stored.alert)
+        if let silence = stored.silencedBy { silenced[stored.alert.id] = silence }
+    }
 }
 
 /// Notification ids: `ntf_` and the ULID shape of alert ids, so they sort by time.

@@ -225,6 +225,11 @@ public final class SQLiteStore: StateStore {
                         AND NOT EXISTS (SELECT 1 FROM group_alerts g
                             WHERE g.receiver = groups.receiver AND g.group_key = groups.group_key)
                     """, [.date(notificationsBefore)])
+                // Expired silences are kept as long as finished notifications, for `silence
+                // list --expired`; an acknowledgement goes with its alert.
+                try db.run("DELETE FROM silences WHERE ends_at < ?", [.date(notificationsBefore)])
+                try db.run(
+                    "DELETE FROM acks WHERE target_kind = 'alert' AND target_id NOT IN (SELECT id FROM alerts)")
                 return r
             }
         }

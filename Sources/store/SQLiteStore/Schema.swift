@@ -4,7 +4,7 @@
 ///
 /// Rules for later releases: never edit a shipped migration, only append a new one.
 enum Schema {
-    static let migrations: [String] = [v1, v2, v3]
+    static let migrations: [String] = [v1, v2, v3, v4]
 
     static var latestVersion: Int { migrations.count }
 
@@ -150,11 +150,41 @@ enum Schema {
         DROP TABLE deliveries;
         """
 
-    /// v3 (frenemy 0.3): stories. Reports of one event (same entities, compatible relation,
+    /// v3: silences and acknowledgements. A silence keeps its matchers as the
+    /// text that was validated (a JSON array of strings); its state follows from its times.
+    /// An acknowledgement names its target by kind and id, so one table serves alerts and
+    /// stories. An alert records the silence that kept it from being notified.
+    static let v3 = """
+        CREATE TABLE silences (
+            id         TEXT PRIMARY KEY,
+            matchers   TEXT NOT NULL,
+            starts_at  INTEGER NOT NULL,
+            ends_at    INTEGER NOT NULL,
+            author     TEXT NOT NULL,
+            comment    TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            CHECK (ends_at >= starts_at)
+        );
+        CREATE INDEX silences_ends ON silences (ends_at);
+
+        CREATE TABLE acks (
+            target_kind TEXT NOT NULL CHECK (target_kind IN ('alert', 'story')),
+            target_id   TEXT NOT NULL,
+            author      TEXT NOT NULL,
+            comment     TEXT NOT NULL DEFAULT '',
+            created_at  INTEGER NOT NULL,
+            PRIMARY KEY (target_kind, target_id)
+        ) WITHOUT ROWID;
+
+        ALTER TABLE alerts ADD COLUMN silenced_by TEXT;
+        """
+
+    /// v4 (frenemy 0.3): stories. Reports of one event (same entities, compatible relation,
     /// or a near-duplicate headline, within the story window) share a story; items and
     /// alerts name theirs. Items keep their summary and content (capped) so a candidate rule
     /// set can be run over stored history (`frenemyctl backtest`).
-    static let v3 = """
+    static let v4 = """
         CREATE TABLE stories (
             id         TEXT PRIMARY KEY,
             title      TEXT NOT NULL,

@@ -76,11 +76,15 @@ public struct IngestAlert: Sendable {
     /// A rule fires at most once per key, across sources and restarts.
     public var itemKey: String
     public var destinations: [GroupDestination]
+    /// The silence muting the alert as it is stored (recorded with it and in its journal
+    /// entry). Whether it is notified is decided again when its group falls due.
+    public var silencedBy: String?
 
-    public init(alert: Alert, itemKey: String, destinations: [GroupDestination]) {
+    public init(alert: Alert, itemKey: String, destinations: [GroupDestination], silencedBy: String? = nil) {
         self.alert = alert
         self.itemKey = itemKey
         self.destinations = destinations
+        self.silencedBy = silencedBy
     }
 }
 
@@ -112,10 +116,13 @@ public struct IngestResult: Sendable, Equatable {
     public var newItems: Int
     /// Alerts stored (a rule that had already fired for an item is not stored again).
     public var raised: [Alert]
+    /// The silence that muted each raised alert as it was stored, by alert id.
+    public var silenced: [String: String]
 
-    public init(newItems: Int = 0, raised: [Alert] = []) {
+    public init(newItems: Int = 0, raised: [Alert] = [], silenced: [String: String] = [:]) {
         self.newItems = newItems
         self.raised = raised
+        self.silenced = silenced
     }
 }
 

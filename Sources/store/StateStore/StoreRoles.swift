@@ -8,7 +8,8 @@ public import FrenemyModel
 ///
 /// Every call is short and synchronous; implementations are thread-safe.
 public typealias StateStore = SourceStateStore & ItemLedger & AlertLog & Ingestion & Dispatching & Outbox
-    & ReceiverStates & JournalOutbox & StoreMaintenance & StoryLedger & ItemHistory
+    & ReceiverStates & JournalOutbox & StoreMaintenance & SilenceStore & AckStore & AlertViews & StoryLedger
+    & ItemHistory
 
 /// What each source last answered (validators, health, schedule).
 public protocol SourceStateStore: Sendable {
@@ -61,9 +62,23 @@ public protocol Dispatching: Sendable {
     /// per group (render, queue, clear the group's pending alerts), so a crash neither drops
     /// nor doubles a notification. `render` builds the message; a failure is stored as given
     /// up with its reason. Returns the notifications queued, by receiver.
+    ///
+    /// Alerts acknowledged (themselves or their story) and alerts `silence` names a silence
+    /// for are taken out of their group first, the latter recorded as silenced by it; a group
+    /// left with none is not sent. `silence` must not call the store (it runs inside its lock).
     func flushDueGroups(
-        now: Date, limit: Int, render: (AlertNotification) -> Result<OutgoingMessage, FlushFailure>
+        now: Date, limit: Int, silence: (Alert) -> String?,
+        render: (AlertNotification) -> Result<OutgoingMessage, FlushFailure>
     ) throws -> [String: Int]
+}
+
+extension Dispatching {
+    /// Flushes with no silence in force.
+    public func flushDueGroups(
+        now: Date, limit: Int, render: (AlertNotification) -> Result<OutgoingMessage, FlushFailure>
+    ) throws -> [String: Int] {
+        try flushDueGroups(now: now, limit: limit, silence: { _ in nil }, render: render)
+    }
 }
 
 /// Why a due group could not be turned into a message (receiver removed, template error).
@@ -104,10 +119,46 @@ public protocol ReceiverStates: Sendable {
 public protocol JournalOutbox: Sendable {
     /// Alerts not confirmed journaled, oldest first, each with whether an attempt was begun
     /// (then the entry may exist: check before writing it again).
-    func unjournaledAlerts(limit: Int) throws -> [(alert: Alert, attempted: Bool)]
+    /// `silencedBy` is the silence that muted the alert when it was stored (its journal field).
+    func unjournaledAlerts(limit: Int) throws -> [(alert: Alert, attempted: Bool, silencedBy: String?)]
     /// Records that writing these alerts' entries begins now.
     func markJournalAttempt(alertIDs: [String], at: Date) throws
     func markJournaled(alertIDs: [String], at: Date) throws
+}
+
+/// Silences, kept across restarts and reloads. A silence's state follows from its times (see
+/// `SilenceState`): nothing runs when one expires. Matchers are stored as the text given;
+/// validating and matching them is the dispatch stage's (the `Dispatcher` module's) job.
+public protocol SilenceStore: Sendable {
+    /// Stores a new silence (its id must be new).
+    func addSilence(_ silence: Silence) throws
+    /// Every silence kept, newest first, each with its state at `now`.
+    func silences(now: Date) throws -> [Silence]
+    /// The silences muting at `now` (started, not ended).
+    func activeSilences(now: Date) throws -> [Silence]
+    func silence(id: String, now: Date) throws -> Silence?
+    /// Ends the silence at `now` (a pending one never starts); an expired one is left as it is.
+    /// Nil when there is no such silence.
+    func expireSilence(id: String, now: Date) throws -> Silence?
+}
+
+/// Acknowledgements: an operator has taken an alert (or a story); nothing more is sent for it.
+/// One per target; acknowledging again replaces the author and comment.
+public protocol AckStore: Sendable {
+    func acknowledge(_ ack: Acknowledgement) throws
+    /// Removes the acknowledgement of the target and returns it; nil when there was none.
+    func unacknowledge(kind: AckTargetKind, id: String) throws -> Acknowledgement?
+    func acknowledgement(kind: AckTargetKind, id: String) throws -> Acknowledgement?
+}
+
+/// Alerts with what became of them (`AlertState`), for `GET /v1/alerts` and `frenemyctl
+/// alerts`: filtered in the store, so a filter over a long history stays one query.
+public protocol AlertViews: Sendable {
+    /// The newest alerts the query selects, newest first, at most `query.limit`.
+    func alertRecords(_ query: AlertQuery) throws -> [AlertRecord]
+    func alertRecord(id: String) throws -> AlertRecord?
+    /// The receivers' groups `alertID` still waits in, with when each falls due.
+    func waitingGroups(alertID: String) throws -> [AlertWaiting]
 }
 
 /// Facts for status and checks.
@@ -119,6 +170,8 @@ public protocol StoreMaintenance: Sendable {
     func schemaVersion() throws -> Int
     /// Forgets what is older than the cutoffs, never pending notifications, the alerts they
     /// carry or alerts still waiting in a group, and gives the freed pages back to the disk.
+    /// Silences that ended before `notificationsBefore` go too, and acknowledgements of
+    /// alerts no longer kept.
     func prune(itemsBefore: Date, alertsBefore: Date, notificationsBefore: Date) throws -> PruneReport
 }
 
