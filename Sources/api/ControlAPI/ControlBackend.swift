@@ -1,4 +1,5 @@
 public import DaemonCore
+public import Foundation
 public import FrenemyModel
 
 /// What the control API asks of the daemon. A protocol so the HTTP layer can be tested against
@@ -13,4 +14,14 @@ public protocol ControlBackend: Sendable {
     func receivers() async -> [ReceiverStatus]
     /// Sends a sample through one receiver; nil when there is no such receiver.
     func testReceiver(_ name: String) async -> NotifyTestResult?
+    /// Records a state-changing call in the audit trail (store and journal): every endpoint
+    /// that changes something calls this once with what it did, refused or was denied.
+    func audit(caller: Caller, action: String, detail: String, outcome: AuditOutcome) async
+    /// Audit entries at or after `since` (all when nil), oldest first, at most the newest `limit`.
+    func auditEntries(since: Date?, limit: Int) async throws -> [AuditEntry]
+    /// `control.write_groups` of the running configuration; nil when anyone who can open the
+    /// socket may change state.
+    func writeGroups() async -> [String]?
+    /// The Prometheus text exposition of the daemon's metrics, with state gauges read now.
+    func metrics() async -> String
 }

@@ -45,7 +45,9 @@ struct ControlClient {
                 description: "cannot reach frenemyd at \(socketPath): \(error)", exitCode: Exit.unavailable.rawValue)
         }
         guard (200..<300).contains(response.status) else {
-            throw Failure(description: Self.errorText(response), exitCode: Exit.failure.rawValue)
+            // 403: control.write_groups does not include this user; same code as a socket it cannot open.
+            let code = response.status == 403 ? Exit.noPermission : Exit.failure
+            throw Failure(description: Self.errorText(response), exitCode: code.rawValue)
         }
         return response.body
     }

@@ -13,7 +13,7 @@ struct Frenemyctl: AsyncParsableCommand {
         version: FrenemyVersion.version,
         subcommands: [
             StatusCommand.self, SourcesCommand.self, AlertsCommand.self, ReceiversCommand.self, ReloadCommand.self,
-            PollCommand.self, NotifyCommand.self, RouteCommand.self, RulesCommand.self,
+            PollCommand.self, NotifyCommand.self, AuditCommand.self, RouteCommand.self, RulesCommand.self,
             MatchCommand.self, FeedCommand.self,
         ])
 

@@ -8,6 +8,7 @@ import FrenemyConfig
 import FrenemyModel
 import HTTPClient
 import Logging
+import MetricsExporter
 import Notify
 import RuleEngine
 import SQLiteStore
@@ -107,9 +108,11 @@ struct Frenemyd: AsyncParsableCommand {
             http.shutdown()
             deliveryHTTP.shutdown()
         }
+        let exporter = PrometheusExporter(help: DaemonMetrics.help)
+        let metrics = DaemonMetrics(factory: exporter)
         let daemon = Daemon(
             config: settings, pipeline: prepared.pipeline, store: store, transport: http, journal: SystemJournal(),
-            logger: logger)
+            logger: logger, metrics: metrics)
         daemon.replayJournal()
         if let refusedBecause {
             await daemon.runningOnLastGood(refusedBecause)
@@ -126,7 +129,8 @@ struct Frenemyd: AsyncParsableCommand {
             context: DeliveryContext(
                 http: deliveryHTTP, mail: CurlMailClient(),
                 userAgent: settings.requestUserAgent(base: FrenemyVersion.userAgent)),
-            logger: logger, pipeline: { await daemon.pipeline }, raiseTrouble: { await daemon.raise($0) })
+            logger: logger, pipeline: { await daemon.pipeline }, raiseTrouble: { await daemon.raise($0) },
+            metrics: metrics)
         let flusher = GroupFlusher(
             store: store, logger: logger, pipeline: { await daemon.pipeline }, delivery: delivery)
 
@@ -146,7 +150,9 @@ struct Frenemyd: AsyncParsableCommand {
         await daemon.setObservers(
             cycle: { line in _ = notifier.status(line) }, alerts: { flusher.wake() },
             receivers: { delivery.receiversChanged() })
-        let backend = DaemonBackend(daemon: daemon, delivery: delivery, notifier: notifier)
+        let backend = DaemonBackend(
+            daemon: daemon, delivery: delivery, notifier: notifier,
+            auditor: AuditRecorder(store: store, logger: logger, metrics: metrics), exporter: exporter)
         let server = try ControlServer.application(
             socketPath: settings.controlSocket, backend: backend, logger: logger
         ) {
@@ -158,9 +164,16 @@ struct Frenemyd: AsyncParsableCommand {
         }
         let core = DaemonService(
             daemon: daemon, delivery: delivery, flusher: flusher, backend: backend, watchdog: watchdog)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server), .init(service: core)]
+        if let listen = settings.metricsListen {
+            services.append(
+                .init(
+                    service: ControlServer.metricsApplication(
+                        host: listen.host, port: listen.port, backend: backend, logger: logger)))
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: server), .init(service: core)],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
@@ -211,6 +224,21 @@ struct DaemonBackend: ControlBackend {
     let daemon: Daemon
     let delivery: DeliveryService
     let notifier: ServiceNotifier
+    let auditor: AuditRecorder
+    let exporter: PrometheusExporter
+
+    func audit(caller: Caller, action: String, detail: String, outcome: AuditOutcome) async {
+        auditor.record(caller: caller, action: action, detail: detail, outcome: outcome)
+    }
+    func auditEntries(since: Date?, limit: Int) async throws -> [AuditEntry] {
+        try auditor.entries(since: since, limit: limit)
+    }
+    func writeGroups() async -> [String]? { await daemon.config.control.writeGroups }
+    func metrics() async -> String {
+        await daemon.refreshMetrics()
+        await delivery.refreshMetrics()
+        return exporter.render()
+    }
 
     func receivers() async -> [ReceiverStatus] { await delivery.receivers() }
     func testReceiver(_ name: String) async -> NotifyTestResult? { await delivery.test(name) }

@@ -35,7 +35,10 @@ public enum ConfigLoader {
         let top = try reader.mapping(root, key: "")
         try reader.rejectUnknown(
             top,
-            allowed: ["state_dir", "control_socket", "rules", "sources", "notify", "route", "retention", "user_agent"],
+            allowed: [
+                "state_dir", "control_socket", "rules", "sources", "notify", "route", "retention", "user_agent",
+                "metrics_listen", "control",
+            ],
             in: "")
         var typeNodes: [Node?] = []
         for (keyNode, value) in top {
@@ -67,6 +70,10 @@ public enum ConfigLoader {
                 config.retention = try retention(value, reader: reader)
             case "user_agent":
                 config.userAgent = try userAgent(value, reader: reader)
+            case "metrics_listen":
+                config.metricsListen = try ListenAddress.parse(value, reader: reader)
+            case "control":
+                config.control = try ControlConfig.parse(value, reader: reader)
             default:
                 break
             }

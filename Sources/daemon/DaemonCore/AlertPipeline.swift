@@ -177,12 +177,15 @@ struct AlertJournaler: Sendable {
 struct LoadedRules: Sendable {
     var rules: RuleSet
     var warnings: [String]
+    /// Seconds the load, compile and rule tests took.
+    var loadSeconds: Double = 0
 
     struct Failure: Error {
         var problems: [String]
     }
 
     static func load(_ paths: [String]) throws(Failure) -> LoadedRules {
+        let start = ContinuousClock.now
         let rules: RuleSet
         do {
             rules = try RuleSet.load(paths: paths)
@@ -200,7 +203,9 @@ struct LoadedRules: Sendable {
         if !report.ok {
             throw Failure(problems: report.failures.map { "rule test failed: \($0)" })
         }
-        return LoadedRules(rules: rules, warnings: rules.warnings.map(\.description))
+        return LoadedRules(
+            rules: rules, warnings: rules.warnings.map(\.description),
+            loadSeconds: (ContinuousClock.now - start).seconds)
     }
 
     /// Only blank lines, comments or a document marker.

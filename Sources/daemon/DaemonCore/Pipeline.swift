@@ -21,6 +21,8 @@ public struct Pipeline: Sendable {
     public var rules: RuleSet
     public var route: Route
     public var receivers: [String: ReceiverRuntime]
+    /// How long loading, compiling and testing `rules` took (`frenemy_rules_load_duration_seconds`).
+    public var rulesLoadSeconds: Double = 0
 
     /// Builds and checks everything a config names besides rules: every receiver's keys and
     /// the routing tree, reporting every problem (not only the first) with file:line.

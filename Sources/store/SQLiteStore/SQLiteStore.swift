@@ -225,6 +225,7 @@ public final class SQLiteStore: StateStore {
                         AND NOT EXISTS (SELECT 1 FROM group_alerts g
                             WHERE g.receiver = groups.receiver AND g.group_key = groups.group_key)
                     """, [.date(notificationsBefore)])
+                r.audit = try db.run("DELETE FROM audit WHERE at < ?", [.date(alertsBefore)])
                 return r
             }
         }

@@ -4,7 +4,7 @@
 ///
 /// Rules for later releases: never edit a shipped migration, only append a new one.
 enum Schema {
-    static let migrations: [String] = [v1, v2]
+    static let migrations: [String] = [v1, v2, v3]
 
     static var latestVersion: Int { migrations.count }
 
@@ -148,6 +148,23 @@ enum Schema {
         INSERT OR IGNORE INTO notification_alerts (notification_id, alert_id)
         SELECT webhook_id, alert_id FROM deliveries WHERE state = 'pending';
         DROP TABLE deliveries;
+        """
+
+    /// v3: the audit trail, one row per state-changing control call with the caller's
+    /// identity as the kernel gave it (SO_PEERCRED) and the user name it resolved to then.
+    static let v3 = """
+        CREATE TABLE audit (
+            id      INTEGER PRIMARY KEY AUTOINCREMENT,
+            at      INTEGER NOT NULL,
+            user    TEXT NOT NULL,
+            uid     INTEGER NOT NULL,
+            gid     INTEGER NOT NULL,
+            pid     INTEGER NOT NULL,
+            action  TEXT NOT NULL,
+            detail  TEXT NOT NULL,
+            outcome TEXT NOT NULL
+        );
+        CREATE INDEX audit_at ON audit (at);
         """
 
     /// Brings `db` to the latest version. Refuses a database written by a newer frenemy, since

@@ -8,7 +8,7 @@ public import FrenemyModel
 ///
 /// Every call is short and synchronous; implementations are thread-safe.
 public typealias StateStore = SourceStateStore & ItemLedger & AlertLog & Ingestion & Dispatching & Outbox
-    & ReceiverStates & JournalOutbox & StoreMaintenance
+    & ReceiverStates & JournalOutbox & StoreMaintenance & AuditLog
 
 /// What each source last answered (validators, health, schedule).
 public protocol SourceStateStore: Sendable {
@@ -96,6 +96,16 @@ public protocol JournalOutbox: Sendable {
     func markJournaled(alertIDs: [String], at: Date) throws
 }
 
+/// Who changed what through the control socket: every state-changing call, kept with the
+/// caller's identity (`frenemyctl audit`, `GET /v1/audit`).
+public protocol AuditLog: Sendable {
+    /// Stores one entry; returns it with its id.
+    @discardableResult
+    func appendAudit(_ entry: AuditEntry) throws -> AuditEntry
+    /// Entries at or after `since` (all when nil), oldest first, at most the newest `limit`.
+    func auditEntries(since: Date?, limit: Int) throws -> [AuditEntry]
+}
+
 /// Facts for status and checks.
 public protocol StoreMaintenance: Sendable {
     /// Where the state lives, for messages ("/var/lib/frenemy/frenemy.db").
@@ -105,6 +115,7 @@ public protocol StoreMaintenance: Sendable {
     func schemaVersion() throws -> Int
     /// Forgets what is older than the cutoffs, never pending notifications, the alerts they
     /// carry or alerts still waiting in a group, and gives the freed pages back to the disk.
+    /// Audit entries are kept as long as alerts.
     func prune(itemsBefore: Date, alertsBefore: Date, notificationsBefore: Date) throws -> PruneReport
 }
 
@@ -114,11 +125,13 @@ public struct PruneReport: Sendable, Equatable {
     public var alerts: Int
     public var notifications: Int
     public var groups: Int
+    public var audit: Int
 
-    public init(items: Int = 0, alerts: Int = 0, notifications: Int = 0, groups: Int = 0) {
+    public init(items: Int = 0, alerts: Int = 0, notifications: Int = 0, groups: Int = 0, audit: Int = 0) {
         self.items = items
         self.alerts = alerts
         self.notifications = notifications
         self.groups = groups
+        self.audit = audit
     }
 }
