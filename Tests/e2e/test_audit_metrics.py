@@ -155,7 +155,8 @@ def test_reload_and_poll_are_audited_with_the_callers_name(frenemy, feeds, recei
     assert [(e["action"], e["outcome"], e["user"]) for e in entries] == [
         ("reload", "ok", user), ("poll", "ok", user), ("poll", "refused", user)], entries
     assert entries[0]["uid"] == os.getuid() and entries[0]["pid"] > 0
-    assert "rules" in entries[0]["detail"] and entries[1]["detail"] == f"source {src}"
+    assert entries[0]["detail"] == "rules 1, entities 2, sources 1", entries[0]
+    assert entries[1]["detail"] == f"source {src}"
     assert "no-such-source" in entries[2]["detail"]
     table = daemon.ctl("audit").stdout
     assert "USER" in table and f"source {src}" in table and user in table

@@ -106,6 +106,7 @@ public enum ControlServer {
         }
         router.post("/v1/reload") { _, context in
             let caller = try await authorizeWrite(context, backend: backend, action: "reload", detail: "reload")
+            let before = await backend.status()
             let summary: ReloadSummary
             do {
                 summary = try await backend.reload()
@@ -120,8 +121,7 @@ public enum ControlServer {
             }
             await backend.audit(
                 caller: caller, action: "reload",
-                detail: "\(summary.rules) rules, \(summary.entities) entities, \(summary.sources) sources loaded",
-                outcome: .ok)
+                detail: reloadChange(before: before, after: summary), outcome: .ok)
             return try json(summary)
         }
         router.get("/v1/receivers") { _, _ in
@@ -152,6 +152,17 @@ public enum ControlServer {
             await backend.audit(caller: caller, action: "poll", detail: detail, outcome: .ok)
             return try json(PollAccepted(source: source), status: .accepted)
         }
+    }
+
+    /// What a reload changed, for the audit trail: "rules 9 -> 12, entities 30, sources 3 -> 4".
+    static func reloadChange(before: DaemonStatus, after: ReloadSummary) -> String {
+        func part(_ name: String, _ old: Int, _ new: Int) -> String {
+            old == new ? "\(name) \(new)" : "\(name) \(old) -> \(new)"
+        }
+        return [
+            part("rules", before.rules, after.rules), part("entities", before.entities, after.entities),
+            part("sources", before.sources.count, after.sources),
+        ].joined(separator: ", ")
     }
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
