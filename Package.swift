@@ -168,6 +168,7 @@ let package = Package(
             exclude: ["loopback_server.py"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"], path: "Tests/SystemdTests"),
         .testTarget(name: "StoreTests", dependencies: ["SQLiteStore", "StateStore"], path: "Tests/StoreTests"),
+        .testTarget(name: "PeerIdentityTests", dependencies: ["PeerIdentity"], path: "Tests/PeerIdentityTests"),
         .testTarget(
             name: "MetricsExporterTests",
             dependencies: ["MetricsExporter", .product(name: "CoreMetrics", package: "swift-metrics")],

@@ -133,6 +133,23 @@ def test_metrics_on_socket_and_tcp_parse_with_promtool_and_move(frenemy, feeds, 
     assert value(queued, "frenemy_audit_events_total", action="poll", outcome="ok") == 1
 
 
+def test_a_taken_metrics_port_is_trouble_not_a_stopped_daemon(frenemy, feeds, receiver, uid, tmp_path):
+    config, _, _ = deal_scenario(frenemy, feeds, receiver, tmp_path, uid)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        add_keys(config, f'metrics_listen: "127.0.0.1:{port}"\n')
+        daemon = frenemy.start(config)
+        deadline = time.monotonic() + 15
+        while "cannot serve /metrics" not in daemon.stderr() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert f"cannot serve /metrics on 127.0.0.1:{port} (metrics_listen)" in daemon.stderr()
+        assert daemon.alive(), "alerting must not stop because the metrics port is taken"
+        daemon.wait_status(lambda st: st["alerts"] >= 1)
+        assert value(scrape_socket(daemon), "frenemy_alerts_total", rule=RULE, severity=SEVERITY) == 1
+
+
 def test_bad_metrics_listen_is_refused_with_its_line(frenemy, tmp_path):
     cfg = tmp_path / "frenemy.yaml"
     cfg.write_text(f'state_dir: state\ncontrol_socket: {frenemy.socket}\nrules: []\nmetrics_listen: "9464"\n')

@@ -166,10 +166,12 @@ struct Frenemyd: AsyncParsableCommand {
             daemon: daemon, delivery: delivery, flusher: flusher, backend: backend, watchdog: watchdog)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server), .init(service: core)]
         if let listen = settings.metricsListen {
+            let app = ControlServer.metricsApplication(
+                host: listen.host, port: listen.port, backend: backend, logger: logger)
             services.append(
                 .init(
-                    service: ControlServer.metricsApplication(
-                        host: listen.host, port: listen.port, backend: backend, logger: logger)))
+                    service: MetricsListener(app: app, address: listen, logger: logger),
+                    successTerminationBehavior: .ignore))
         }
         let group = ServiceGroup(
             configuration: .init(
@@ -254,6 +256,24 @@ struct DaemonBackend: ControlBackend {
         // No source means no poll, so no poll would ever update the line.
         if summary.sources == 0 { _ = notifier.status(startupStatus(sources: 0, rules: summary.rules)) }
         return summary
+    }
+}
+
+/// The TCP metrics listener: if it cannot listen (port taken, address not local), that is
+/// logged as trouble and the daemon keeps watching and alerting; metrics stay on the socket.
+struct MetricsListener<App: Service>: Service {
+    let app: App
+    let address: ListenAddress
+    let logger: Logger
+
+    func run() async throws {
+        do {
+            try await app.run()
+        } catch {
+            logger.error(
+                "cannot serve /metrics on \(address) (metrics_listen): \(error); metrics stay available on the control socket",
+                metadata: ["message_id": "\(MessageIDs.trouble)"])
+        }
     }
 }
 
