@@ -107,6 +107,7 @@ def test_metrics_on_socket_and_tcp_parse_with_promtool_and_move(frenemy, feeds, 
     assert value(text, "frenemy_rules_loaded") >= 1
     assert value(text, "frenemy_rule_entities_loaded") >= 2
     assert value(text, "frenemy_rules_load_duration_seconds") > 0
+    assert value(text, "frenemy_reloads_total", result="refused") == 0, "present before the first refusal"
     assert value(text, "frenemy_database_size_bytes") > 4096
     assert value(text, "frenemy_notifications_queued", receiver="hook") == 0
     assert value(text, "frenemy_notifications_oldest_queued_age_seconds", receiver="hook") == 0
@@ -166,27 +167,29 @@ def test_reload_and_poll_are_audited_with_the_callers_name(frenemy, feeds, recei
     daemon.ctl("reload")
     daemon.ctl("poll", src)
     assert daemon.ctl("poll", "no-such-source", check=False).returncode == 1
+    daemon.ctl("notify", "test", "hook")
 
     entries = daemon.ctl_json("audit", "--since", "1h")["entries"]
     user = subprocess.run(["id", "-un"], capture_output=True, text=True, check=True).stdout.strip()
     assert [(e["action"], e["outcome"], e["user"]) for e in entries] == [
-        ("reload", "ok", user), ("poll", "ok", user), ("poll", "refused", user)], entries
+        ("reload", "ok", user), ("poll", "ok", user), ("poll", "refused", user), ("notify-test", "ok", user)], entries
     assert entries[0]["uid"] == os.getuid() and entries[0]["pid"] > 0
     assert entries[0]["detail"] == "rules 1, entities 2, sources 1", entries[0]
     assert entries[1]["detail"] == f"source {src}"
     assert "no-such-source" in entries[2]["detail"]
+    assert entries[3]["detail"] == "receiver hook: delivered"
     table = daemon.ctl("audit").stdout
     assert "USER" in table and f"source {src}" in table and user in table
 
-    logged = journal.wait(3, MESSAGE_ID=AUDIT_MESSAGE_ID, _PID=str(daemon.pid))
+    logged = journal.wait(4, MESSAGE_ID=AUDIT_MESSAGE_ID, _PID=str(daemon.pid))
     assert [(e["FRENEMY_ACTION"], e["FRENEMY_USER"], e["FRENEMY_OUTCOME"]) for e in logged] == [
-        ("reload", user, "ok"), ("poll", user, "ok"), ("poll", user, "refused")], logged
+        ("reload", user, "ok"), ("poll", user, "ok"), ("poll", user, "refused"), ("notify-test", user, "ok")], logged
     assert logged[0]["FRENEMY_UID"] == str(os.getuid())
 
     # The trail is in the store: it survives a restart.
     daemon.stop()
     again = frenemy.start(config)
-    assert [e["action"] for e in again.ctl_json("audit")["entries"]] == ["reload", "poll", "poll"]
+    assert [e["action"] for e in again.ctl_json("audit")["entries"]] == ["reload", "poll", "poll", "notify-test"]
     assert again.ctl("audit", "--since", "soon", check=False).returncode != 0
 
 

@@ -25,3 +25,10 @@ public protocol ControlBackend: Sendable {
     /// The Prometheus text exposition of the daemon's metrics, with state gauges read now.
     func metrics() async -> String
 }
+
+extension ControlBackend {
+    /// `audit` for a call that did what it was asked (outcome `ok`).
+    public func audit(caller: Caller, action: String, detail: String) async {
+        await audit(caller: caller, action: action, detail: detail, outcome: .ok)
+    }
+}

@@ -46,6 +46,7 @@ public actor Daemon {
         metrics: DaemonMetrics = .disabled
     ) {
         self.metrics = metrics
+        metrics.prime()
         self.config = config
         self.pipeline = pipeline
         self.store = store

@@ -61,6 +61,14 @@ public struct DaemonMetrics: Sendable {
         Name.audit: "State-changing control calls, by action and outcome (ok, refused, denied).",
     ]
 
+    /// Creates the series with fixed labels at 0, so a rate or an alert over them is defined
+    /// before the first event (a reload refused is rare, and is what one alerts on).
+    func prime() {
+        for result in ["ok", "refused"] {
+            Counter(label: Name.reloads, dimensions: [("result", result)], factory: factory).increment(by: 0)
+        }
+    }
+
     // MARK: Events
 
     func pollFinished(source: String, result: String, newItems: Int) {
