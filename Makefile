@@ -7,7 +7,9 @@
 SWIFT        ?= swift
 BUILD_DIR    ?= .build
 BIN          := $(BUILD_DIR)/debug
-APT_PACKAGES := libcurl4-openssl-dev libsystemd-dev libxml2-dev libsqlite3-dev pkg-config systemd python3 python3-pip
+# prometheus: its promtool checks the /metrics exposition in the e2e tests.
+APT_PACKAGES := libcurl4-openssl-dev libsystemd-dev libxml2-dev libsqlite3-dev pkg-config systemd python3 python3-pip \
+                prometheus
 DEB_PACKAGES := dpkg-dev binutils debhelper bash-completion pandoc
 SERVICE_TEST_PACKAGES := lintian man-db systemd-container
 VERSION      := $(shell sed -n 's/.*static let version = "\(.*\)".*/\1/p' Sources/model/FrenemyModel/Version.swift)

@@ -25,6 +25,13 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         // Receivers' message templates: a maintained Mustache implementation instead of our own.
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        // Metrics: swift-metrics is the recording API (DaemonCore depends on it alone); the
+        // Prometheus exporter writes the text exposition format, so /metrics is not hand-written.
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // Already in the graph through Hummingbird; named so PeerIdentity can read a channel's
+        // socket option.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // C shims: the only targets that see C APIs; each is wrapped once by a Swift module.
@@ -33,6 +40,8 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", path: "Sources/shims/CLibXML2", pkgConfig: "libxml-2.0"),
         .systemLibrary(name: "CSQLite", path: "Sources/shims/CSQLite", pkgConfig: "sqlite3"),
         .systemLibrary(name: "CMalloc", path: "Sources/shims/CMalloc"),
+        // SO_PEERCRED's layout and the user/group database (getpwuid_r, getgrouplist).
+        .target(name: "CPeerCred", path: "Sources/shims/CPeerCred"),
 
         // Pure core: no I/O.
         .target(name: "FrenemyModel", path: "Sources/model/FrenemyModel", swiftSettings: strict),
@@ -63,6 +72,19 @@ let package = Package(
             path: "Sources/fetch/SourceAdapters",
             swiftSettings: strict),
         .target(name: "Systemd", dependencies: ["CSystemd"], path: "Sources/system/Systemd", swiftSettings: strict),
+        // Who is on the other end of a Unix-socket connection: uid, gid, pid, user and groups.
+        .target(
+            name: "PeerIdentity",
+            dependencies: ["CPeerCred", "FrenemyModel", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Sources/system/PeerIdentity", swiftSettings: strict),
+        // The Prometheus exporter behind swift-metrics: help texts, the registry, the text format.
+        .target(
+            name: "MetricsExporter",
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "Sources/metrics/MetricsExporter", swiftSettings: strict),
         // The store's roles as protocols; SQLite is the embedded implementation, and nothing
         // outside store/ names it.
         .target(
@@ -93,12 +115,14 @@ let package = Package(
                 "FrenemyModel", "FrenemyConfig", "HTTPClient", "FeedParser", "RuleEngine", "SourceAdapters",
                 "StateStore",
                 "AlertJournal", "Dispatcher", "Notify", "Systemd", .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             path: "Sources/daemon/DaemonCore", swiftSettings: strict),
         .target(
             name: "ControlAPI",
             dependencies: [
-                "DaemonCore", "FrenemyConfig", "FrenemyModel", .product(name: "Hummingbird", package: "hummingbird"),
+                "DaemonCore", "FrenemyConfig", "FrenemyModel", "PeerIdentity",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/api/ControlAPI", swiftSettings: strict),
@@ -108,7 +132,7 @@ let package = Package(
             name: "frenemyd",
             dependencies: [
                 "CMalloc", "DaemonCore", "ControlAPI", "FrenemyConfig", "FrenemyModel", "HTTPClient", "RuleEngine",
-                "AlertJournal", "Notify", "SQLiteStore", "StateStore", "Systemd",
+                "AlertJournal", "Notify", "SQLiteStore", "StateStore", "Systemd", "MetricsExporter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -145,6 +169,11 @@ let package = Package(
             exclude: ["loopback_server.py"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"], path: "Tests/SystemdTests"),
         .testTarget(name: "StoreTests", dependencies: ["SQLiteStore", "StateStore"], path: "Tests/StoreTests"),
+        .testTarget(name: "PeerIdentityTests", dependencies: ["PeerIdentity"], path: "Tests/PeerIdentityTests"),
+        .testTarget(
+            name: "MetricsExporterTests",
+            dependencies: ["MetricsExporter", .product(name: "CoreMetrics", package: "swift-metrics")],
+            path: "Tests/MetricsExporterTests"),
         .testTarget(
             name: "DaemonCoreTests",
             dependencies: [

@@ -9,6 +9,19 @@ public enum MessageIDs {
     public static let trouble = "958ebfcd1d054f968a5d7eb2fa774dd1"
     /// A delivery given up after its last retry.
     public static let deliveryGivenUp = "314aec8fdbd442a3930f77c815f451b1"
+    /// A state-changing control call (reload, poll, test, silence, ack), with who made it.
+    public static let audit = "a46b70ee79d04316ad3807a6455f2625"
+}
+
+/// The journal fields of an audit entry (`MessageIDs.audit`), beside `MESSAGE`:
+/// `journalctl MESSAGE_ID=a46b70ee79d04316ad3807a6455f2625 FRENEMY_USER=alice` finds what alice did.
+public enum AuditJournalFields {
+    public static let user = "FRENEMY_USER"
+    public static let uid = "FRENEMY_UID"
+    public static let pid = "FRENEMY_PID"
+    public static let action = "FRENEMY_ACTION"
+    public static let detail = "FRENEMY_DETAIL"
+    public static let outcome = "FRENEMY_OUTCOME"
 }
 
 /// The journal's view of frenemy: the exact fields of docs/overview.md, so `journalctl FRENEMY_RULE=...`,

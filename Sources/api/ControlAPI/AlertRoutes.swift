@@ -8,7 +8,7 @@ import NIOCore
 /// backend with the author it names, so who did what can be traced (and later taken from the
 /// caller's identity instead).
 extension ControlServer {
-    static func addAlertRoutes(to router: Router<BasicRequestContext>, backend: any ControlBackend) {
+    static func addAlertRoutes(to router: Router<ControlRequestContext>, backend: any ControlBackend) {
         router.get("/v1/alerts") { request, _ in
             let parameters = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
             let query = try await admin { try AlertQuery.parse(parameters, now: Date()) }
@@ -21,23 +21,26 @@ extension ControlServer {
         router.post("/v1/alerts/:id/ack") { request, context in
             let id = context.parameters.get("id") ?? ""
             let body = try await decodeBody(AckRequest.self, from: request)
-            return try json(
-                try await admin {
-                    try await backend.acknowledge(alertID: id, comment: body.comment, author: body.author)
-                })
+            return try await audited(context, backend, action: "ack", detail: "\(id): \(body.comment)") {
+                try await backend.acknowledge(alertID: id, comment: body.comment, author: body.author)
+            }
         }
         router.delete("/v1/alerts/:id/ack") { request, context in
             let id = context.parameters.get("id") ?? ""
             let author = try authorParameter(request)
-            return try json(try await admin { try await backend.unacknowledge(alertID: id, author: author) })
+            return try await audited(context, backend, action: "unack", detail: id) {
+                try await backend.unacknowledge(alertID: id, author: author)
+            }
         }
         router.get("/v1/silences") { _, _ in
             try json(SilenceList(silences: try await admin { try await backend.silences() }))
         }
-        router.post("/v1/silences") { request, _ in
+        router.post("/v1/silences") { request, context in
             let body = try await decodeBody(SilenceRequest.self, from: request)
-            return try json(
-                try await admin { try await backend.addSilence(body, author: body.author) }, status: .created)
+            let detail = "\(body.matchers.joined(separator: " ")): \(body.comment)"
+            return try await audited(context, backend, action: "silence-add", detail: detail, status: .created) {
+                try await backend.addSilence(body, author: body.author)
+            }
         }
         router.get("/v1/silences/:id") { _, context in
             let id = context.parameters.get("id") ?? ""
@@ -46,7 +49,9 @@ extension ControlServer {
         router.delete("/v1/silences/:id") { request, context in
             let id = context.parameters.get("id") ?? ""
             let author = try authorParameter(request)
-            return try json(try await admin { try await backend.expireSilence(id: id, author: author) })
+            return try await audited(context, backend, action: "silence-expire", detail: id) {
+                try await backend.expireSilence(id: id, author: author)
+            }
         }
     }
 
@@ -57,6 +62,25 @@ extension ControlServer {
         }
         let author = request.uri.queryParameters.get("author") ?? ""
         return author.isEmpty ? "unknown" : author
+    }
+
+    /// A state-changing call: allowed by `control.write_groups` or answered 403, then run and
+    /// recorded in the audit trail with the caller and how it ended.
+    static func audited<T: Encodable>(
+        _ context: ControlRequestContext, _ backend: any ControlBackend, action: String, detail: String,
+        status: HTTPResponse.Status = .ok, _ body: () async throws -> T
+    ) async throws -> Response {
+        let caller = try await authorizeWrite(context, backend: backend, action: action, detail: detail)
+        do {
+            let result = try await admin(body)
+            await backend.audit(caller: caller, action: action, detail: detail, outcome: .ok)
+            return try json(result, status: status)
+        } catch {
+            await backend.audit(
+                caller: caller, action: action, detail: "\(detail): \((error as? HTTPError)?.body ?? "\(error)")",
+                outcome: .refused)
+            throw error
+        }
     }
 
     /// Runs a backend call, answering its refusal with the status its kind calls for.

@@ -28,4 +28,21 @@ public protocol ControlBackend: Sendable {
     func story(id: String) async throws -> StoryDetail?
     /// Items first seen since `since`, with their text and alerts, oldest first.
     func history(since: Date, limit: Int) async throws -> [HistoryItem]
+    /// Records a state-changing call in the audit trail (store and journal): every endpoint
+    /// that changes something calls this once with what it did, refused or was denied.
+    func audit(caller: Caller, action: String, detail: String, outcome: AuditOutcome) async
+    /// Audit entries at or after `since` (all when nil), oldest first, at most the newest `limit`.
+    func auditEntries(since: Date?, limit: Int) async throws -> [AuditEntry]
+    /// `control.write_groups` of the running configuration; nil when anyone who can open the
+    /// socket may change state.
+    func writeGroups() async -> [String]?
+    /// The Prometheus text exposition of the daemon's metrics, with state gauges read now.
+    func metrics() async -> String
+}
+
+extension ControlBackend {
+    /// `audit` for a call that did what it was asked (outcome `ok`).
+    public func audit(caller: Caller, action: String, detail: String) async {
+        await audit(caller: caller, action: action, detail: detail, outcome: .ok)
+    }
 }

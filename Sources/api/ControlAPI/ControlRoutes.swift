@@ -45,12 +45,14 @@ extension ControlServer {
         .init(.get, "/v1/stories", query: ["since", "limit"]),
         .init(.get, "/v1/stories/:id"),
         .init(.get, "/v1/history", query: ["since", "limit"]),
+        .init(.get, "/v1/audit", query: ["since", "limit"]),
+        .init(.get, "/metrics"),
     ]
 }
 
 /// Checks method, query and body against `ControlServer.endpoints` before any handler runs.
 struct ControlRequestChecks: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = ControlRequestContext
     let endpoints: [ControlEndpoint]
     let maxBodyBytes: Int
 

@@ -19,8 +19,8 @@ public enum ControlServer {
     ) throws -> some ApplicationProtocol {
         let folder = (socketPath as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let router = Router()
-        router.middlewares.add(JSONErrorMiddleware())
+        let router = Router(context: ControlRequestContext.self)
+        router.middlewares.add(JSONErrorMiddleware<ControlRequestContext>())
         router.middlewares.add(ControlRequestChecks(endpoints: endpoints, maxBodyBytes: limits.maxBodyBytes))
         addRoutes(to: router, backend: backend)
         addStoryRoutes(to: router, backend: backend)
@@ -56,7 +56,46 @@ public enum ControlServer {
             logger: quiet)
     }
 
-    static func addRoutes(to router: Router<BasicRequestContext>, backend: any ControlBackend) {
+    /// `GET /metrics` alone, over TCP at `metrics_listen`, for a Prometheus server that cannot
+    /// reach the control socket; every other path answers 404. Nothing here changes state or
+    /// shows alerts, so it needs no caller identity.
+    public static func metricsApplication(
+        host: String, port: Int, backend: any ControlBackend, logger: Logger
+    ) -> some ApplicationProtocol {
+        let router = Router()
+        router.middlewares.add(JSONErrorMiddleware<BasicRequestContext>())
+        router.get("/metrics") { _, _ in await metricsResponse(backend) }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "frenemyd"),
+            logger: logger)
+    }
+
+    static func metricsResponse(_ backend: any ControlBackend) async -> Response {
+        let text = await backend.metrics()
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func addRoutes(to router: Router<ControlRequestContext>, backend: any ControlBackend) {
+        router.get("/metrics") { _, _ in await metricsResponse(backend) }
+        router.get("/v1/audit") { request, _ in
+            let limitText = request.uri.queryParameters.get("limit") ?? "100"
+            guard let limit = Int(limitText), (1...10_000).contains(limit) else {
+                throw HTTPError(
+                    .badRequest, message: "limit must be a whole number from 1 to 10000, not '\(limitText)'")
+            }
+            var since: Date?
+            if let text = request.uri.queryParameters.get("since") {
+                guard let date = RFC3339.date(from: String(text)) else {
+                    throw HTTPError(
+                        .badRequest, message: "since must be an RFC 3339 time (2026-01-31T09:00:00Z), not '\(text)'")
+                }
+                since = date
+            }
+            return try json(AuditList(entries: try await backend.auditEntries(since: since, limit: limit)))
+        }
         router.get("/v1/status") { _, _ in
             try json(await backend.status())
         }
@@ -64,15 +103,24 @@ public enum ControlServer {
             try json(SourceList(sources: await backend.status().sources))
         }
         addAlertRoutes(to: router, backend: backend)
-        router.post("/v1/reload") { _, _ in
+        router.post("/v1/reload") { _, context in
+            let caller = try await authorizeWrite(context, backend: backend, action: "reload", detail: "reload")
+            let before = await backend.status()
             let summary: ReloadSummary
             do {
                 summary = try await backend.reload()
             } catch let error as ReloadError {
+                let first = error.problems.first ?? "no reason given"
+                await backend.audit(
+                    caller: caller, action: "reload",
+                    detail: "refused with \(error.problems.count) problem(s), first: \(first)", outcome: .refused)
                 let refused = APIErrorBody(
                     error: "reload refused; the previous configuration keeps running", problems: error.problems)
                 return try json(refused, status: .unprocessableContent)
             }
+            await backend.audit(
+                caller: caller, action: "reload",
+                detail: reloadChange(before: before, after: summary), outcome: .ok)
             return try json(summary)
         }
         router.get("/v1/receivers") { _, _ in
@@ -80,12 +128,18 @@ public enum ControlServer {
         }
         router.post("/v1/receivers/:name/test") { _, context in
             let name = context.parameters.get("name") ?? ""
+            let detail = "receiver \(name)"
+            let caller = try await authorizeWrite(context, backend: backend, action: "notify-test", detail: detail)
             guard let result = await backend.testReceiver(name) else {
+                await backend.audit(
+                    caller: caller, action: "notify-test", detail: "\(detail): no such receiver", outcome: .refused)
                 throw HTTPError(.notFound, message: "no receiver named '\(name)'")
             }
+            await backend.audit(
+                caller: caller, action: "notify-test", detail: "\(detail): \(result.outcome)", outcome: .ok)
             return try json(result)
         }
-        router.post("/v1/poll") { request, _ in
+        router.post("/v1/poll") { request, context in
             var request = request
             let body = try await request.collectBody(upTo: ControlLimits().maxBodyBytes)
             var source = request.uri.queryParameters.get("source")
@@ -108,11 +162,27 @@ public enum ControlServer {
                 }
                 source = source ?? named.source
             }
+            let detail = source.map { "source \($0)" } ?? "all sources"
+            let caller = try await authorizeWrite(context, backend: backend, action: "poll", detail: detail)
             guard await backend.pollNow(source: source) else {
+                await backend.audit(
+                    caller: caller, action: "poll", detail: "\(detail): no such source", outcome: .refused)
                 throw HTTPError(.notFound, message: "no source named '\(source ?? "")'")
             }
+            await backend.audit(caller: caller, action: "poll", detail: detail, outcome: .ok)
             return try json(PollAccepted(source: source), status: .accepted)
         }
+    }
+
+    /// What a reload changed, for the audit trail: "rules 9 -> 12, entities 30, sources 3 -> 4".
+    static func reloadChange(before: DaemonStatus, after: ReloadSummary) -> String {
+        func part(_ name: String, _ old: Int, _ new: Int) -> String {
+            old == new ? "\(name) \(new)" : "\(name) \(old) -> \(new)"
+        }
+        return [
+            part("rules", before.rules, after.rules), part("entities", before.entities, after.entities),
+            part("sources", before.sources.count, after.sources),
+        ].joined(separator: ", ")
     }
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
@@ -124,9 +194,7 @@ public enum ControlServer {
 }
 
 /// Every failure answers JSON `{"error": "..."}` with a fitting status, including unknown paths.
-struct JSONErrorMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
-
+struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {

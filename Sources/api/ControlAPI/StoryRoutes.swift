@@ -6,7 +6,7 @@ import Hummingbird
 extension ControlServer {
     /// `GET /v1/stories?since=7d&limit=100`, `GET /v1/stories/{id}` and
     /// `GET /v1/history?since=30d&limit=20000` (what backtests run over).
-    static func addStoryRoutes(to router: Router<BasicRequestContext>, backend: any ControlBackend) {
+    static func addStoryRoutes(to router: Router<ControlRequestContext>, backend: any ControlBackend) {
         router.get("/v1/stories") { request, _ in
             let since = try sinceParameter(request, default: "7d")
             let limit = try limitParameter(request, default: 100, max: 10_000)

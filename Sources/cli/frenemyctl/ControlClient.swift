@@ -59,7 +59,9 @@ struct ControlClient {
                 exitCode: Exit.unavailable.rawValue)
         }
         guard (200..<300).contains(response.status) else {
-            throw Failure(description: Self.errorText(response), exitCode: Exit.failure.rawValue, body: response.body)
+            // 403: control.write_groups does not include this user; same code as a socket it cannot open.
+            let code = response.status == 403 ? Exit.noPermission : Exit.failure
+            throw Failure(description: Self.errorText(response), exitCode: code.rawValue, body: response.body)
         }
         return response.body
     }

@@ -14,7 +14,8 @@ struct Frenemyctl: AsyncParsableCommand {
         subcommands: [
             StatusCommand.self, SourcesCommand.self, AlertsCommand.self, AlertCommand.self, AckCommand.self,
             UnackCommand.self, SilenceCommand.self, StoriesCommand.self, StoryCommand.self, BacktestCommand.self,
-            ReceiversCommand.self, ReloadCommand.self, PollCommand.self, NotifyCommand.self, RouteCommand.self,
+            ReceiversCommand.self, ReloadCommand.self, PollCommand.self, NotifyCommand.self, AuditCommand.self,
+            RouteCommand.self,
             RulesCommand.self,
             MatchCommand.self, FeedCommand.self,
         ])

@@ -8,6 +8,7 @@ import FrenemyConfig
 import FrenemyModel
 import HTTPClient
 import Logging
+import MetricsExporter
 import Notify
 import RuleEngine
 import SQLiteStore
@@ -118,9 +119,11 @@ struct Frenemyd: AsyncParsableCommand {
             http.shutdown()
             deliveryHTTP.shutdown()
         }
+        let exporter = PrometheusExporter(help: DaemonMetrics.help)
+        let metrics = DaemonMetrics(factory: exporter)
         let daemon = Daemon(
             config: settings, pipeline: prepared.pipeline, store: store, transport: http, journal: SystemJournal(),
-            logger: logger)
+            logger: logger, metrics: metrics)
         daemon.replayJournal()
         await daemon.setLoadWarnings(prepared.warnings)
         if let refusedBecause {
@@ -138,7 +141,8 @@ struct Frenemyd: AsyncParsableCommand {
             context: DeliveryContext(
                 http: deliveryHTTP, mail: CurlMailClient(),
                 userAgent: settings.requestUserAgent(base: FrenemyVersion.userAgent)),
-            logger: logger, pipeline: { await daemon.pipeline }, raiseTrouble: { await daemon.raise($0) })
+            logger: logger, pipeline: { await daemon.pipeline }, raiseTrouble: { await daemon.raise($0) },
+            metrics: metrics)
         let flusher = GroupFlusher(
             store: store, logger: logger, pipeline: { await daemon.pipeline }, delivery: delivery)
 
@@ -159,7 +163,8 @@ struct Frenemyd: AsyncParsableCommand {
             cycle: { line in _ = notifier.status(line) }, alerts: { flusher.wake() },
             receivers: { delivery.receiversChanged() })
         let backend = DaemonBackend(
-            daemon: daemon, delivery: delivery, notifier: notifier, admin: AlertAdmin(store: store, logger: logger))
+            daemon: daemon, delivery: delivery, notifier: notifier, admin: AlertAdmin(store: store, logger: logger),
+            auditor: AuditRecorder(store: store, logger: logger, metrics: metrics), exporter: exporter)
         let listening: @Sendable () async -> Void = {
             logger.info(
                 "ready: \(settings.sources.count) sources, \(rules.ruleCount) rules, \(settings.notify.count) receivers, control socket \(settings.controlSocket)"
@@ -180,14 +185,22 @@ struct Frenemyd: AsyncParsableCommand {
         }
         let core = DaemonService(
             daemon: daemon, delivery: delivery, flusher: flusher, backend: backend, watchdog: watchdog)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server), .init(service: core)]
+        if let listen = settings.metricsListen {
+            let app = ControlServer.metricsApplication(
+                host: listen.host, port: listen.port, backend: backend, logger: logger)
+            services.append(
+                .init(
+                    service: MetricsListener(app: app, address: listen, logger: logger),
+                    successTerminationBehavior: .ignore))
+        }
         // swift-service-lifecycle logs its own state (struct dumps of every service) at debug:
         // its logger stays at notice, so `--log-level debug` shows frenemy's work, not that.
         var lifecycleLogger = Logger(label: "frenemyd.lifecycle")
         lifecycleLogger.logLevel = max(level, .notice)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: server), .init(service: core)],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: lifecycleLogger))
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: lifecycleLogger))
         do {
             try await group.run()
         } catch {
@@ -240,6 +253,21 @@ struct DaemonBackend: ControlBackend {
     let delivery: DeliveryService
     let notifier: ServiceNotifier
     let admin: AlertAdmin
+    let auditor: AuditRecorder
+    let exporter: PrometheusExporter
+
+    func audit(caller: Caller, action: String, detail: String, outcome: AuditOutcome) async {
+        auditor.record(caller: caller, action: action, detail: detail, outcome: outcome)
+    }
+    func auditEntries(since: Date?, limit: Int) async throws -> [AuditEntry] {
+        try auditor.entries(since: since, limit: limit)
+    }
+    func writeGroups() async -> [String]? { await daemon.config.control.writeGroups }
+    func metrics() async -> String {
+        await daemon.refreshMetrics()
+        await delivery.refreshMetrics()
+        return exporter.render()
+    }
 
     func receivers() async -> [ReceiverStatus] { await delivery.receivers() }
     func testReceiver(_ name: String) async -> NotifyTestResult? { await delivery.test(name) }
@@ -277,6 +305,24 @@ struct DaemonBackend: ControlBackend {
         // No source means no poll, so no poll would ever update the line.
         if summary.sources == 0 { _ = notifier.status(startupStatus(sources: 0, rules: summary.rules)) }
         return summary
+    }
+}
+
+/// The TCP metrics listener: if it cannot listen (port taken, address not local), that is
+/// logged as trouble and the daemon keeps watching and alerting; metrics stay on the socket.
+struct MetricsListener<App: Service>: Service {
+    let app: App
+    let address: ListenAddress
+    let logger: Logger
+
+    func run() async throws {
+        do {
+            try await app.run()
+        } catch {
+            logger.error(
+                "cannot serve /metrics on \(address) (metrics_listen): \(error); metrics stay available on the control socket",
+                metadata: ["message_id": "\(MessageIDs.trouble)"])
+        }
     }
 }
 

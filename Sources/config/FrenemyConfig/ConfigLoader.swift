@@ -62,7 +62,7 @@ public enum ConfigLoader {
                 top,
                 allowed: [
                     "state_dir", "control_socket", "rules", "sources", "notify", "route", "retention", "stories",
-                    "user_agent",
+                    "user_agent", "metrics_listen", "control",
                 ],
                 in: "")
         }
@@ -114,6 +114,12 @@ public enum ConfigLoader {
                 attempt { () throws(ConfigError) in config.stories = try StoryConfig.parse(value, reader: reader) }
             case "user_agent":
                 attempt { () throws(ConfigError) in config.userAgent = try userAgent(value, reader: reader) }
+            case "metrics_listen":
+                attempt { () throws(ConfigError) in
+                    config.metricsListen = try ListenAddress.parse(value, reader: reader)
+                }
+            case "control":
+                attempt { () throws(ConfigError) in config.control = try ControlConfig.parse(value, reader: reader) }
             default:
                 break
             }

@@ -23,6 +23,10 @@ public struct DaemonConfig: Sendable, Equatable {
     /// User-Agent of outgoing requests. Required by `sec-edgar` sources: the SEC blocks clients
     /// that do not say who runs them.
     public var userAgent: String?
+    /// Where `/metrics` is also served over TCP; nil: only on the control socket.
+    public var metricsListen: ListenAddress?
+    /// Who may change state through the control socket.
+    public var control = ControlConfig()
 
     public init(
         path: String, stateDir: String = DaemonConfig.defaultStateDir,

@@ -216,12 +216,15 @@ struct AlertJournaler: Sendable {
 struct LoadedRules: Sendable {
     var rules: RuleSet
     var warnings: [String]
+    /// Seconds the load, compile and rule tests took.
+    var loadSeconds: Double = 0
 
     struct Failure: Error {
         var problems: [String]
     }
 
     static func load(_ paths: [String]) throws(Failure) -> LoadedRules {
+        let start = ContinuousClock.now
         let rules: RuleSet
         do {
             rules = try RuleSet.load(paths: paths)
@@ -239,7 +242,9 @@ struct LoadedRules: Sendable {
         if !report.ok {
             throw Failure(problems: report.failures.map { "rule test failed: \($0)" })
         }
-        return LoadedRules(rules: rules, warnings: rules.warnings.map(\.description) + rules.coverageWarnings)
+        return LoadedRules(
+            rules: rules, warnings: rules.warnings.map(\.description) + rules.coverageWarnings,
+            loadSeconds: (ContinuousClock.now - start).seconds)
     }
 
     /// Only blank lines, comments or a document marker.

@@ -22,6 +22,8 @@ public actor Daemon {
     private let processor: PollProcessor
     let journaler: AlertJournaler
     private let logger: Logger
+    /// Counters and gauges for `GET /metrics`.
+    public nonisolated let metrics: DaemonMetrics
     private let startedAt = Date()
     private var nextPoll: [String: Date] = [:]
     private var inFlight: Set<String> = []
@@ -42,8 +44,11 @@ public actor Daemon {
 
     public init(
         config: DaemonConfig, pipeline: Pipeline, store: any StateStore, transport: any HTTPTransport,
-        journal: any JournalWriter, logger: Logger, output: LogOutput = .detect()
+        journal: any JournalWriter, logger: Logger, output: LogOutput = .detect(),
+        metrics: DaemonMetrics = .disabled
     ) {
+        self.metrics = metrics
+        metrics.prime()
         self.config = config
         self.pipeline = pipeline
         self.store = store
@@ -51,7 +56,8 @@ public actor Daemon {
         self.pollContext = Self.context(config, pipeline.rules)
         self.journaler = AlertJournaler(store: store, journal: journal, logger: logger, output: output)
         self.processor = PollProcessor(
-            store: store, journaler: journaler, logger: logger, policy: PollPolicy(), startedAt: Date())
+            store: store, journaler: journaler, logger: logger, policy: PollPolicy(), startedAt: Date(),
+            metrics: metrics)
         self.logger = logger
         // Rebuilt from the store, so the first STATUS= line after a restart counts the sources
         // that were failing before it (only those still configured).
@@ -82,6 +88,7 @@ public actor Daemon {
             ActiveSilences.load(store, now: batch.now, logger: logger).apply(to: &batch)
             let result = try store.ingest(batch)
             journaler.record(result.raised, silenced: result.silenced)
+            metrics.alertsRaised(result.raised)
             if !result.raised.isEmpty { onAlerts?() }
         } catch {
             logger.error(
@@ -247,6 +254,17 @@ public actor Daemon {
     /// Re-reads the config file and every rule file; any problem refuses the whole reload and
     /// the running configuration stays as it was.
     public func reload() throws(ReloadError) -> ReloadSummary {
+        do {
+            let summary = try reloadFiles()
+            metrics.reloaded(ok: true)
+            return summary
+        } catch {
+            metrics.reloaded(ok: false)
+            throw error
+        }
+    }
+
+    private func reloadFiles() throws(ReloadError) -> ReloadSummary {
         let newConfig: DaemonConfig
         do {
             newConfig = try ConfigLoader.load(path: config.path)
@@ -259,18 +277,24 @@ public actor Daemon {
         } catch {
             throw refuse(error.problems)
         }
-        let newPipeline: Pipeline
+        var newPipeline: Pipeline
         switch Pipeline.build(newConfig, rules: loaded.rules) {
-        case .success(let built): newPipeline = built
+        case .success(let built):
+            newPipeline = built
+            newPipeline.rulesLoadSeconds = loaded.loadSeconds
         case .failure(let error): throw refuse(error.problems)
         }
         var warnings = loaded.warnings
         if newConfig.stateDir != config.stateDir || newConfig.controlSocket != config.controlSocket {
             warnings.append("state_dir and control_socket changes take effect on restart")
         }
+        if newConfig.metricsListen != config.metricsListen {
+            warnings.append("metrics_listen changes take effect on restart")
+        }
         var kept = newConfig
         kept.stateDir = config.stateDir
         kept.controlSocket = config.controlSocket
+        kept.metricsListen = config.metricsListen
         let names = Set(kept.sources.map(\.name))
         for (name, _) in nextPoll where !names.contains(name) { nextPoll[name] = nil }
         for (name, _) in pacing where !names.contains(name) { pacing[name] = nil }
@@ -365,6 +389,31 @@ public actor Daemon {
     public nonisolated func history(since: Date, limit: Int) throws -> [HistoryItem] {
         try store.history(since: since, limit: limit)
     }
+
+    /// Sets the gauges that describe the daemon's state, just before a scrape renders them.
+    public func refreshMetrics() {
+        typealias N = DaemonMetrics.Name
+        metrics.set(N.sources, Double(config.sources.count))
+        metrics.set(N.sourcesFailing, Double(failing.count))
+        metrics.set(N.rules, Double(rules.ruleCount))
+        metrics.set(N.entities, Double(rules.entityCount))
+        metrics.set(N.rulesLoadDuration, pipeline.rulesLoadSeconds)
+        metrics.set(N.startTime, startedAt.timeIntervalSince1970)
+        metrics.set(N.buildInfo, 1, [("version", FrenemyVersion.version)])
+        do {
+            metrics.set(N.databaseSize, Double(try store.sizeBytes()))
+        } catch {
+            logger.warning("cannot read the size of \(store.location) for metrics: \(error)")
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, fractions included.
+    var seconds: Double {
+        let (s, attoseconds) = components
+        return Double(s) + Double(attoseconds) / 1e18
+    }
 }
 
 extension Daemon {
@@ -402,7 +451,9 @@ extension Daemon {
             throw ReloadError(problems: error.problems + more.problems)
         }
         switch Pipeline.build(config, rules: loaded.rules) {
-        case .success(let pipeline): return (pipeline, loaded.warnings)
+        case .success(var pipeline):
+            pipeline.rulesLoadSeconds = loaded.loadSeconds
+            return (pipeline, loaded.warnings)
         case .failure(let error): throw error
         }
     }

@@ -23,14 +23,18 @@ public final class DeliveryService: Sendable {
     let retry = RetryPolicy(base: 5, cap: 1800, maxAge: 7 * 86400)
     /// Who holds a claim: unique per process, so a claim of a dead process is recognisable.
     let owner = "frenemyd-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+    let metrics: DaemonMetrics
+    /// Receivers whose queue gauges are exported, so a removed one's series can be dropped.
+    private let exportedReceivers = Mutex<Set<String>>([])
     private let signals = Mutex<[String: WakeSignal]>([:])
     private let reconcile = WakeSignal()
 
     public init(
         store: any StateStore, context: DeliveryContext, logger: Logger,
         pipeline: @escaping @Sendable () async -> Pipeline,
-        raiseTrouble: @escaping @Sendable (IngestAlert) async -> Void
+        raiseTrouble: @escaping @Sendable (IngestAlert) async -> Void, metrics: DaemonMetrics = .disabled
     ) {
+        self.metrics = metrics
         self.store = store
         self.context = context
         self.logger = logger
@@ -168,6 +172,7 @@ public final class DeliveryService: Sendable {
             switch outcome {
             case .delivered:
                 succeeded = true
+                metrics.delivery(receiver: name, outcome: "delivered")
                 attempt { try store.markDelivered(id: n.id, at: now) }
             case .retry(let reason, let after):
                 failed = true
@@ -177,6 +182,7 @@ public final class DeliveryService: Sendable {
                     await giveUp(n, runtime: runtime, reason: "still failing after 7 days: \(reason)")
                     continue
                 }
+                metrics.delivery(receiver: name, outcome: "retry")
                 if n.attempts == 0 {
                     logger.warning(
                         "delivery of \(n.id) to \(name) (\(runtime.notifier.target)) failed: \(reason); retrying with backoff",
@@ -221,6 +227,7 @@ public final class DeliveryService: Sendable {
     /// Gives one notification up: recorded, logged with the delivery-given-up MESSAGE_ID, and a
     /// trouble alert raised through the other receivers.
     private func giveUp(_ n: QueuedNotification, runtime: ReceiverRuntime, reason: String) async {
+        metrics.delivery(receiver: runtime.name, outcome: "given_up")
         logger.error(
             "gave up delivering \(n.id) to \(runtime.name) (\(runtime.notifier.target)): \(reason)",
             metadata: [
@@ -261,6 +268,27 @@ extension DeliveryService {
                 lastError: state?.lastError, blockedUntil: state?.blockedUntil, queued: queue?.queued ?? 0,
                 oldestQueuedAgeSeconds: queue?.oldestQueuedAt.map { now.timeIntervalSince($0) },
                 ratePerSecond: r.limits.perSecond, concurrency: r.limits.concurrency)
+        }
+    }
+
+    /// Sets each receiver's queue gauges from the store, just before a scrape renders them,
+    /// and drops the series of receivers a reload removed.
+    public func refreshMetrics() async {
+        typealias N = DaemonMetrics.Name
+        let current = await receivers()
+        let names = Set(current.map(\.name))
+        for r in current {
+            metrics.set(N.queued, Double(r.queued), [("receiver", r.name)])
+            metrics.set(N.oldestQueuedAge, r.oldestQueuedAgeSeconds ?? 0, [("receiver", r.name)])
+        }
+        let gone = exportedReceivers.withLock { exported in
+            let gone = exported.subtracting(names)
+            exported = names
+            return gone
+        }
+        for name in gone {
+            metrics.remove(N.queued, [("receiver", name)])
+            metrics.remove(N.oldestQueuedAge, [("receiver", name)])
         }
     }
 

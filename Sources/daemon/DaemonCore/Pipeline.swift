@@ -27,6 +27,8 @@ public struct Pipeline: Sendable {
     /// frenemy's User-Agent with the config's `user_agent`, on every delivery request as on
     /// every fetch; swapped with the rest on reload.
     public var userAgent: String = FrenemyVersion.userAgent
+    /// How long loading, compiling and testing `rules` took (`frenemy_rules_load_duration_seconds`).
+    public var rulesLoadSeconds: Double = 0
 
     /// Builds and checks everything a config names besides rules: every receiver's keys and
     /// the routing tree, reporting every problem (not only the first) with file:line.

@@ -17,6 +17,7 @@ struct PollProcessor: Sendable {
     let logger: Logger
     let policy: PollPolicy
     let startedAt: Date
+    var metrics: DaemonMetrics = .disabled
 
     /// What the daemon actor folds into its schedule.
     struct Processed: Sendable {
@@ -133,11 +134,16 @@ struct PollProcessor: Sendable {
             logger.error(
                 "cannot record the poll of \(source.name) in \(store.location): \(ErrorWords.describe(error)); nothing was marked seen, retrying in \(Int(Self.storeRetry))s",
                 metadata: ["message_id": "\(MessageIDs.trouble)", "source": "\(source.name)"])
+            metrics.pollFinished(source: source.name, result: "store_error", newItems: 0)
             return Processed(
                 source: source.name, state: state, raised: 0, nextPoll: outcome.at.addingTimeInterval(Self.storeRetry),
                 hostHold: hostHold, stored: false, storeError: ErrorWords.describe(error))
         }
         journaler.record(result.raised, silenced: result.silenced)
+        metrics.pollFinished(
+            source: source.name, result: state.lastResult?.rawValue ?? "failing", newItems: result.newItems)
+        metrics.alertsRaised(result.raised)
+        for _ in 0..<result.newStories { metrics.storyOpened() }
         setAside(outcome.spooled, source: source.name)
         return Processed(
             source: source.name, state: state, raised: result.raised.count, nextPoll: state.nextPollAt,

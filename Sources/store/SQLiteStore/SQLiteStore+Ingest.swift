@@ -31,8 +31,9 @@ extension SQLiteStore {
                     guard !fresh.isEmpty else { continue }
                     var storyID: String?
                     if let desk = batch.stories, let report = item.story {
-                        let id = try SQLiteStore.gather(report, desk: desk, db: db)
+                        let (id, new) = try SQLiteStore.gather(report, desk: desk, db: db)
                         storyID = id
+                        if new { result.newStories += 1 }
                         try db.run(
                             "UPDATE items SET story_id = ? WHERE source = ? AND item_id = ?",
                             [.text(id), .text(item.source), .text(item.itemID)])

@@ -7,7 +7,7 @@ extension SQLiteStore {
 
     /// The story `report` joins (or a new one), updated with the report, inside the caller's
     /// transaction.
-    static func gather(_ report: StoryReport, desk: any StoryDesk, db: Connection) throws -> String {
+    static func gather(_ report: StoryReport, desk: any StoryDesk, db: Connection) throws -> (id: String, new: Bool) {
         let open = try db.query(
             "SELECT \(storyColumns) FROM stories WHERE last_at >= ? ORDER BY last_at DESC LIMIT 1000",
             [.date(desk.openSince(report))], row: story)
@@ -26,7 +26,7 @@ extension SQLiteStore {
                     .text(try json(s.entities)), .text(try json(s.relations)), .text(try json(s.rules)),
                     .text(s.severity.rawValue), .date(report.at), .date(report.at), .text(id),
                 ])
-            return id
+            return (id, false)
         }
         let id = "sty_" + AlertID.make(now: report.at).lowercased()
         try db.run(
@@ -39,7 +39,7 @@ extension SQLiteStore {
                 .text(try json(report.rules)), .blob(signatureData(report.signature)), .text(report.severity.rawValue),
                 .date(report.at), .date(report.at),
             ])
-        return id
+        return (id, true)
     }
 
     public func stories(since: Date, limit: Int) throws -> [StorySummary] {

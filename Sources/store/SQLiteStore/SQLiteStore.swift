@@ -230,6 +230,7 @@ public final class SQLiteStore: StateStore {
                 try db.run("DELETE FROM silences WHERE ends_at < ?", [.date(notificationsBefore)])
                 try db.run(
                     "DELETE FROM acks WHERE target_kind = 'alert' AND target_id NOT IN (SELECT id FROM alerts)")
+                r.audit = try db.run("DELETE FROM audit WHERE at < ?", [.date(alertsBefore)])
                 return r
             }
         }

@@ -4,7 +4,7 @@
 ///
 /// Rules for later releases: never edit a shipped migration, only append a new one.
 enum Schema {
-    static let migrations: [String] = [v1, v2, v3, v4]
+    static let migrations: [String] = [v1, v2, v3, v4, v5]
 
     static var latestVersion: Int { migrations.count }
 
@@ -205,6 +205,23 @@ enum Schema {
         CREATE INDEX items_first_seen ON items (first_seen);
         ALTER TABLE alerts ADD COLUMN story_id TEXT;
         CREATE INDEX alerts_story ON alerts (story_id) WHERE story_id IS NOT NULL;
+        """
+
+    /// v5: the audit trail, one row per state-changing control call with the caller's
+    /// identity as the kernel gave it (SO_PEERCRED) and the user name it resolved to then.
+    static let v5 = """
+        CREATE TABLE audit (
+            id      INTEGER PRIMARY KEY AUTOINCREMENT,
+            at      INTEGER NOT NULL,
+            user    TEXT NOT NULL,
+            uid     INTEGER NOT NULL,
+            gid     INTEGER NOT NULL,
+            pid     INTEGER NOT NULL,
+            action  TEXT NOT NULL,
+            detail  TEXT NOT NULL,
+            outcome TEXT NOT NULL
+        );
+        CREATE INDEX audit_at ON audit (at);
         """
 
     /// Brings `db` to the latest version. Refuses a database written by a newer frenemy, since

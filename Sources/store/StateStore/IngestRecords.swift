@@ -118,6 +118,8 @@ public struct IngestResult: Sendable, Equatable {
     public var raised: [Alert]
     /// The silence that muted each raised alert as it was stored, by alert id.
     public var silenced: [String: String]
+    /// Stories this ingestion started (`frenemy_stories_total`).
+    public var newStories: Int = 0
 
     public init(newItems: Int = 0, raised: [Alert] = [], silenced: [String: String] = [:]) {
         self.newItems = newItems

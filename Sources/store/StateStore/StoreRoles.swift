@@ -9,7 +9,7 @@ public import FrenemyModel
 /// Every call is short and synchronous; implementations are thread-safe.
 public typealias StateStore = SourceStateStore & ItemLedger & AlertLog & Ingestion & Dispatching & Outbox
     & ReceiverStates & JournalOutbox & StoreMaintenance & SilenceStore & AckStore & AlertViews & StoryLedger
-    & ItemHistory
+    & ItemHistory & AuditLog
 
 /// What each source last answered (validators, health, schedule).
 public protocol SourceStateStore: Sendable {
@@ -161,6 +161,16 @@ public protocol AlertViews: Sendable {
     func waitingGroups(alertID: String) throws -> [AlertWaiting]
 }
 
+/// Who changed what through the control socket: every state-changing call, kept with the
+/// caller's identity (`frenemyctl audit`, `GET /v1/audit`).
+public protocol AuditLog: Sendable {
+    /// Stores one entry; returns it with its id.
+    @discardableResult
+    func appendAudit(_ entry: AuditEntry) throws -> AuditEntry
+    /// Entries at or after `since` (all when nil), oldest first, at most the newest `limit`.
+    func auditEntries(since: Date?, limit: Int) throws -> [AuditEntry]
+}
+
 /// Facts for status and checks.
 public protocol StoreMaintenance: Sendable {
     /// Where the state lives, for messages ("/var/lib/frenemy/frenemy.db").
@@ -172,6 +182,7 @@ public protocol StoreMaintenance: Sendable {
     /// carry or alerts still waiting in a group, and gives the freed pages back to the disk.
     /// Silences that ended before `notificationsBefore` go too, and acknowledgements of
     /// alerts no longer kept.
+    /// Audit entries are kept as long as alerts.
     func prune(itemsBefore: Date, alertsBefore: Date, notificationsBefore: Date) throws -> PruneReport
 }
 
@@ -181,11 +192,13 @@ public struct PruneReport: Sendable, Equatable {
     public var alerts: Int
     public var notifications: Int
     public var groups: Int
+    public var audit: Int
 
-    public init(items: Int = 0, alerts: Int = 0, notifications: Int = 0, groups: Int = 0) {
+    public init(items: Int = 0, alerts: Int = 0, notifications: Int = 0, groups: Int = 0, audit: Int = 0) {
         self.items = items
         self.alerts = alerts
         self.notifications = notifications
         self.groups = groups
+        self.audit = audit
     }
 }
