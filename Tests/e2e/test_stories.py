@@ -191,3 +191,34 @@ def test_backtest_shows_what_a_candidate_rule_set_adds_and_drops_on_stored_histo
         assert "+1 -1" in text and f"+ medium e2e-competitor-acquires [wire-{uid}] {buy.title}" in text, text
     finally:
         hook.close()
+
+
+def test_an_acknowledged_story_sends_no_further_updates_and_unack_resumes_them(frenemy, feeds, journal, uid):
+    hook = Scripted()
+    try:
+        items = [F.Item(f"urn:e2e:{uid}:o{i}", title, f"https://outlet{i}.example.test/{uid}/story", "Deal news.")
+                 for i, title in enumerate(HEADLINES[:3])]
+        urls = [feeds.set(f"/{uid}-{i}.xml", F.rss(items[:1] if i == 0 else [])) for i in range(3)]
+        route = "route:\n  receiver: hook\n  group_by: [story]\n  group_wait: 0s\n  group_interval: 1s\n"
+        path = config(frenemy, [(f"outlet{i}-{uid}", u) for i, u in enumerate(urls)], hook.url(), route)
+        daemon = frenemy.start(path)
+        assert wait_until(lambda: len(notifications(hook)) == 1, 20), hook.snapshot()
+        story_id = notifications(hook)[0]["story"]["id"]
+
+        out = daemon.ctl("ack", story_id, "--comment", "procurement is on it").stdout
+        assert story_id in out, out
+        feeds.set(f"/{uid}-1.xml", F.rss(items[1:2]))
+        daemon.ctl("poll", f"outlet1-{uid}")
+        assert wait_until(lambda: len(daemon.ctl_json("story", "show", story_id)["items"]) == 2, 20)
+        assert not wait_until(lambda: len(notifications(hook)) > 1, 4), "an acknowledged story sent an update"
+        states = {a["state"] for a in daemon.ctl_json("alerts", "--story", story_id)["alerts"]}
+        assert states == {"acknowledged"}, states
+        assert any(e["action"] == "ack" and story_id in e["detail"] for e in daemon.ctl_json("audit")["entries"])
+
+        daemon.ctl("unack", story_id)
+        feeds.set(f"/{uid}-2.xml", F.rss(items[2:3]))
+        daemon.ctl("poll", f"outlet2-{uid}")
+        assert wait_until(lambda: len(notifications(hook)) == 2, 20), notifications(hook)
+        assert notifications(hook)[1]["story"]["id"] == story_id
+    finally:
+        hook.close()

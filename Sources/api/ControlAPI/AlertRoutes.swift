@@ -18,18 +18,21 @@ extension ControlServer {
             let id = context.parameters.get("id") ?? ""
             return try json(try await admin { try await backend.alert(id: id) })
         }
-        router.post("/v1/alerts/:id/ack") { request, context in
-            let id = context.parameters.get("id") ?? ""
-            let body = try await decodeBody(AckRequest.self, from: request)
-            return try await audited(context, backend, action: "ack", detail: "\(id): \(body.comment)") {
-                try await backend.acknowledge(alertID: id, comment: body.comment, author: body.author)
+        // An alert's or a whole story's acknowledgement (a story's id starts with `sty_`).
+        for path in ["/v1/alerts/:id/ack", "/v1/stories/:id/ack"] {
+            router.post(RouterPath(path)) { request, context in
+                let id = context.parameters.get("id") ?? ""
+                let body = try await decodeBody(AckRequest.self, from: request)
+                return try await audited(context, backend, action: "ack", detail: "\(id): \(body.comment)") {
+                    try await backend.acknowledge(alertID: id, comment: body.comment, author: body.author)
+                }
             }
-        }
-        router.delete("/v1/alerts/:id/ack") { request, context in
-            let id = context.parameters.get("id") ?? ""
-            let author = try authorParameter(request)
-            return try await audited(context, backend, action: "unack", detail: id) {
-                try await backend.unacknowledge(alertID: id, author: author)
+            router.delete(RouterPath(path)) { request, context in
+                let id = context.parameters.get("id") ?? ""
+                let author = try authorParameter(request)
+                return try await audited(context, backend, action: "unack", detail: id) {
+                    try await backend.unacknowledge(alertID: id, author: author)
+                }
             }
         }
         router.get("/v1/silences") { _, _ in

@@ -44,6 +44,8 @@ extension ControlServer {
         .init(.post, "/v1/poll", query: ["source"]),
         .init(.get, "/v1/stories", query: ["since", "limit"]),
         .init(.get, "/v1/stories/:id"),
+        .init(.post, "/v1/stories/:id/ack"),
+        .init(.delete, "/v1/stories/:id/ack", query: ["author"]),
         .init(.get, "/v1/history", query: ["since", "limit"]),
         .init(.get, "/v1/audit", query: ["since", "limit"]),
         .init(.get, "/metrics"),

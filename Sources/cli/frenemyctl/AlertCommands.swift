@@ -60,18 +60,19 @@ struct AlertShowCommand: AsyncParsableCommand {
 
 struct AckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ack", abstract: "Acknowledge an alert: no further notifications are sent for it.")
+        commandName: "ack",
+        abstract: "Acknowledge an alert or a whole story (sty_...): no further notifications are sent for it.")
     @OptionGroup var options: DaemonOptions
     @Option(name: [.customShort("c"), .long], help: "What is being done about it.")
     var comment: String = ""
     @Option(name: [.customShort("a"), .long], help: "Who acknowledges (default: your user name).")
     var author: String?
-    @Argument(help: "The alert's id.")
+    @Argument(help: "The alert's id, or a story's (sty_...).")
     var id: String
 
     func run() async throws {
         try await show(
-            "POST", "/v1/alerts/\(escaped(id))/ack", body: AckRequest(author: author ?? callerName(), comment: comment),
+            "POST", ackPath(id), body: AckRequest(author: author ?? callerName(), comment: comment),
             options: options, as: Acknowledgement.self
         ) { "acknowledged \($0.targetID) (\($0.author))" }
     }
@@ -79,7 +80,7 @@ struct AckCommand: AsyncParsableCommand {
 
 struct UnackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "unack", abstract: "Take back an alert's acknowledgement.")
+        commandName: "unack", abstract: "Take back an alert's or a story's acknowledgement.")
     @OptionGroup var options: DaemonOptions
     @Option(name: [.customShort("a"), .long], help: "Who takes it back (default: your user name).")
     var author: String?
@@ -88,7 +89,7 @@ struct UnackCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await show(
-            "DELETE", "/v1/alerts/\(escaped(id))/ack?author=\(escaped(author ?? callerName()))", options: options,
+            "DELETE", ackPath(id) + "?author=\(escaped(author ?? callerName()))", options: options,
             as: Acknowledgement.self
         ) { "unacknowledged \($0.targetID) (acknowledged by \($0.author) at \(RFC3339.string(from: $0.createdAt)))" }
     }
@@ -204,4 +205,9 @@ enum EvidenceText {
         }
         return out
     }
+}
+
+/// Where an id's acknowledgement lives: a story's (`sty_...`) or an alert's.
+func ackPath(_ id: String) -> String {
+    (id.hasPrefix("sty_") ? "/v1/stories/" : "/v1/alerts/") + escaped(id) + "/ack"
 }

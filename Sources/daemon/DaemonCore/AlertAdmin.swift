@@ -102,30 +102,38 @@ public struct AlertAdmin: Sendable {
     public func acknowledge(alertID: String, comment: String, author: String) throws(AdminError) -> Acknowledgement {
         let author = author.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !author.isEmpty else { throw .invalid("author is required: who acknowledges this alert?") }
-        guard try storing({ try store.alert(id: alertID) }) != nil else {
-            throw .notFound("no alert with id '\(alertID)'")
-        }
+        let kind = try target(alertID)
         let ack = Acknowledgement(
-            targetKind: .alert, targetID: alertID, author: author,
+            targetKind: kind, targetID: alertID, author: author,
             comment: comment.trimmingCharacters(in: .whitespacesAndNewlines), createdAt: now())
         try storing { try store.acknowledge(ack) }
         logger.notice(
-            "alert \(alertID) acknowledged by \(author)\(ack.comment.isEmpty ? "" : " (\(ack.comment))")",
+            "\(kind.rawValue) \(alertID) acknowledged by \(author)\(ack.comment.isEmpty ? "" : " (\(ack.comment))")",
             metadata: ["alert": "\(alertID)", "author": "\(author)"])
         return ack
     }
 
     /// Takes an alert's acknowledgement back; later updates are sent again.
     public func unacknowledge(alertID: String, author: String) throws(AdminError) -> Acknowledgement {
-        guard try storing({ try store.alert(id: alertID) }) != nil else {
-            throw .notFound("no alert with id '\(alertID)'")
-        }
-        guard let removed = try storing({ try store.unacknowledge(kind: .alert, id: alertID) }) else {
-            throw .notFound("alert '\(alertID)' is not acknowledged")
+        let kind = try target(alertID)
+        guard let removed = try storing({ try store.unacknowledge(kind: kind, id: alertID) }) else {
+            throw .notFound("\(kind.rawValue) '\(alertID)' is not acknowledged")
         }
         logger.notice(
-            "alert \(alertID) unacknowledged by \(author)", metadata: ["alert": "\(alertID)", "author": "\(author)"])
+            "\(kind.rawValue) \(alertID) unacknowledged by \(author)",
+            metadata: ["alert": "\(alertID)", "author": "\(author)"])
         return removed
+    }
+
+    /// What an id names: a story (`sty_...`, all its alerts, later reports included) or one
+    /// alert; either must exist.
+    private func target(_ id: String) throws(AdminError) -> AckTargetKind {
+        if id.hasPrefix("sty_") {
+            guard try storing({ try store.story(id: id) }) != nil else { throw .notFound("no story with id '\(id)'") }
+            return .story
+        }
+        guard try storing({ try store.alert(id: id) }) != nil else { throw .notFound("no alert with id '\(id)'") }
+        return .alert
     }
 
     // MARK: The alert view
