@@ -35,7 +35,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO / "Tests" / "e2e" / "fixtures" / "quality"
+CORPUS = REPO / "Tests" / "quality"
 
 # Directional rules and the role that is the actor (buyer, investor, the company hiring).
 DIRECTIONAL = {
@@ -77,7 +77,7 @@ def write_watchlist(companies: list[dict], path: Path) -> None:
 def find_frenemyctl(explicit: str | None) -> str:
     if explicit:
         return explicit
-    for scratch in (".build-rules", ".build"):
+    for scratch in (".build", ".build-quality", ".build-rules"):
         candidate = REPO / scratch / "debug" / "frenemyctl"
         if candidate.exists():
             return str(candidate)
@@ -230,7 +230,7 @@ def print_kinds(s: dict) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--frenemyctl", help="path of the frenemyctl binary (default: .build-rules or .build debug)")
+    ap.add_argument("--frenemyctl", help="path of the frenemyctl binary (default: the .build, .build-quality or .build-rules debug build)")
     ap.add_argument("--rules", nargs="+", default=[str(REPO / "Rules")], help="rule files or directories")
     ap.add_argument("--corpus", default=str(CORPUS / "headlines.jsonl"))
     ap.add_argument("--companies", default=str(CORPUS / "companies.json"))

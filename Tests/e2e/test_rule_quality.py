@@ -1,6 +1,6 @@
 """Rule quality on real, labelled headlines: the shipped packs with `frenemyctl match`.
 
-The corpus (fixtures/quality) and the scoring are Benchmarks/rule_quality.py's; see
+The corpus (Tests/quality) and the scoring are Benchmarks/rule_quality.py's; see
 docs/quality.md. Floors are asserted on the dev split only (the heldout split is for reporting),
 a little under the recorded figures, so a rule change that costs precision or recall fails here.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-FIXTURES = REPO / "Tests" / "e2e" / "fixtures" / "quality"
+FIXTURES = REPO / "Tests" / "quality"
 
 DEV_PRECISION_FLOOR = 0.90
 DEV_RECALL_FLOOR = 0.82
