@@ -71,6 +71,8 @@ def write_watchlist(companies: list[dict], path: Path) -> None:
         lines.append(f"    name: {json.dumps(c['name'])}")
         lines.append("    roles: [vendor, competitor]")
         lines.append(f"    aliases: {json.dumps(c['aliases'], ensure_ascii=False)}")
+        if c.get("ordinary_word"):
+            lines.append("    ordinary_word: true")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

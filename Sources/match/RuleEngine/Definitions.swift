@@ -93,6 +93,10 @@ struct EntityDef: Sendable {
     var exclude: [(String, Loc)]
     var parent: (String, Loc)?
     var description: String?
+    /// `ordinary_word: true`: the name is also a common word ("Block", "Nice", "Snap"), so a
+    /// one-word mention whose capital letter says nothing (first word of a sentence, title-case
+    /// or all-caps text) counts only when the item confirms it (see `Engine.confirmOrdinaryWords`).
+    var ordinaryWord: Bool = false
     var loc: Loc
 }
 

@@ -230,7 +230,8 @@ extension Engine {
                 role: b.name, entityID: entities[b.target].id, entityName: entities[b.target].name,
                 alias: entities[b.hit.entity].aliases[b.hit.alias], viaEntityID: via?.id, viaEntityName: via?.name,
                 field: w.scan.field,
-                span: TextSpan(start: r.lowerBound, end: r.upperBound, text: text.originalText(b.hit.start, b.hit.end)))
+                span: TextSpan(start: r.lowerBound, end: r.upperBound, text: text.originalText(b.hit.start, b.hit.end)),
+                confirmedBy: w.scan.confirmations[b.hit.start])
         }
         let cues = s.cues.map { c in
             let r = text.characterRange(c.hit.start, c.hit.end)
@@ -260,7 +261,9 @@ extension Engine {
             return xs.dropLast().joined(separator: ", ") + " and " + last
         }
         let names = ents.map { e in
-            e.viaEntityName != nil ? "'\(e.span.text)' (\(e.role): \(e.entityName))" : "'\(e.span.text)' (\(e.role))"
+            let who = e.viaEntityName != nil ? "\(e.role): \(e.entityName)" : e.role
+            let why = e.confirmedBy.map { "; could be the word, counted because of \($0)" } ?? ""
+            return "'\(e.span.text)' (\(who)\(why))"
         }
         var s = names.isEmpty ? "matched" : "matched " + list(names)
         var seen: Set<String> = []

@@ -8,7 +8,7 @@ struct FileParser {
 
     static let topKeys = ["entities", "rules", "lists", "roles", "test_watchlist"]
     static let entityKeys = [
-        "id", "name", "roles", "aliases", "tickers", "parent", "exclude", "override", "description",
+        "id", "name", "roles", "aliases", "tickers", "parent", "exclude", "override", "description", "ordinary_word",
     ]
     static let ruleKeys = [
         "id", "title", "description", "severity", "tags", "status", "enabled", "message", "references", "match",
@@ -94,6 +94,7 @@ struct FileParser {
             case "exclude": e.exclude = r.strings(v, "exclude") ?? []
             case "parent": if let p = r.nonEmptyString(v, "parent") { e.parent = (p, r.loc(v)) }
             case "description": e.description = r.string(v, "description")
+            case "ordinary_word": e.ordinaryWord = r.bool(v, "ordinary_word") ?? false
             case "override": isOverride = r.bool(v, "override") ?? false
             default: break
             }

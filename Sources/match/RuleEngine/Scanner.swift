@@ -22,6 +22,8 @@ final class FieldScan {
     var phrases: [TermHit] = []
     var regexHits: [TermHit] = []
     var roleMask: UInt64 = 0
+    /// Hit start -> the mention that confirmed an ordinary-word mention there (explanations).
+    var confirmations: [Int: String] = [:]
 
     init(field: MatchField, text: NormalizedText) {
         self.field = field
@@ -50,7 +52,7 @@ extension Engine {
             guard let s, !s.isEmpty, let fs = scanField(s, f), !fs.isEmpty else { continue }
             out.append(fs)
         }
-        return out
+        return hasOrdinaryWords ? confirmOrdinaryWords(out) : out
     }
 
     /// Nil when the field cannot contribute: no pattern at all, or no entity while every rule
