@@ -129,6 +129,9 @@ struct RuleDef: Sendable {
     var tests: [RuleTestDef]
     /// Rules whose firing on the same item this rule's firing replaces (`supersedes:`).
     var supersedes: [(String, Loc)] = []
+    /// `not_inside: [after_context]`: lists whose phrases open a clause ("after ...",
+    /// "following ...") in which the firing's cues must not lie.
+    var notInside: [(String, Loc)] = []
     var loc: Loc
     /// The entity file the rule's inline tests run against (a file's `test_watchlist:`), if any.
     var testWatchlist: String?

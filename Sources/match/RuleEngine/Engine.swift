@@ -75,11 +75,15 @@ final class CompiledRule: Sendable {
     let requiredRoles: UInt64
     /// Ids of the rules whose firing on the same item this rule's firing replaces.
     let supersedes: Set<String>
+    /// Phrase ids that open a clause the firing's cues must not lie in (`not_inside:`), and how
+    /// the explanation names that check.
+    let notInside: Set<Int>
+    let notInsideLabel: String?
 
     init(
         id: String, title: String, severity: Severity, status: RuleStatus, enabled: Bool, tags: [String],
         message: String, within: MatchWindow, fields: FieldMask, cond: Cond, unless: [Cond], unlessLabels: [String],
-        requiredRoles: UInt64, supersedes: Set<String> = []
+        requiredRoles: UInt64, supersedes: Set<String> = [], notInside: Set<Int> = [], notInsideLabel: String? = nil
     ) {
         self.id = id
         self.title = title
@@ -95,6 +99,8 @@ final class CompiledRule: Sendable {
         self.unlessLabels = unlessLabels
         self.requiredRoles = requiredRoles
         self.supersedes = supersedes
+        self.notInside = notInside
+        self.notInsideLabel = notInsideLabel
     }
 }
 

@@ -115,7 +115,15 @@ extension Engine {
             if rule.requiredRoles & scan.roleMask != rule.requiredRoles { continue }
             for range in windows(rule.within, scan) {
                 let w = Window(scan, range)
-                let solutions = eval(rule.cond, w)
+                var solutions = eval(rule.cond, w)
+                if !rule.notInside.isEmpty && !solutions.isEmpty {
+                    let all = solutions
+                    solutions = all.filter { !cueInsideClause($0, w, rule.notInside) }
+                    if solutions.isEmpty, let label = rule.notInsideLabel {
+                        if case .none = suppressed { suppressed = .suppressed(exception: label, window: w) }
+                        continue
+                    }
+                }
                 guard var best = solutions.first else { continue }
                 // The tightest binding reads best: in "Meta's rival Google signs with Scale AI"
                 // the competitor that signs is Google. Ties keep the first mention.
@@ -124,10 +132,41 @@ extension Engine {
                     if case .none = suppressed { suppressed = .suppressed(exception: rule.unlessLabels[i], window: w) }
                     continue
                 }
-                return .fired(best, w, unlessChecked: rule.unlessLabels)
+                return .fired(best, w, unlessChecked: rule.unlessLabels + (rule.notInsideLabel.map { [$0] } ?? []))
             }
         }
         return suppressed
+    }
+
+    /// Clause scope (`not_inside:`): a cue of the solution follows a clause-opening phrase ("after",
+    /// "following") with no comma, semicolon, colon, parenthesis or dash between them, so the cue
+    /// belongs to that clause ("X cuts staff after its deal with Y") rather than stating news
+    /// ("X buys Y, after months of talks"; "After months of talks, X buys Y").
+    func cueInsideClause(_ s: Solution, _ w: Window, _ openers: Set<Int>) -> Bool {
+        let t = w.scan.text.exact
+        let breaks: Set<UInt8> = [
+            UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "("), UInt8(ascii: ")"),
+            UInt8(ascii: "-"),
+        ]
+        for c in s.cues {
+            for m in w.phrases where openers.contains(m.id) && m.end <= c.hit.start {
+                // A hyphen inside a word ("Amazon-backed") is not a dash.
+                var open = true
+                var k = m.end
+                while k < c.hit.start {
+                    if breaks.contains(t[k]) {
+                        let dashInWord = t[k] == UInt8(ascii: "-") && k > 0 && isWordByte(t[k - 1]) && k + 1 < t.count && isWordByte(t[k + 1])
+                        if !dashInWord {
+                            open = false
+                            break
+                        }
+                    }
+                    k += 1
+                }
+                if open { return true }
+            }
+        }
+        return false
     }
 
     /// The candidate windows of a field: only those that contain at least one hit.

@@ -12,7 +12,7 @@ struct FileParser {
     ]
     static let ruleKeys = [
         "id", "title", "description", "severity", "tags", "status", "enabled", "message", "references", "match",
-        "unless", "tests", "override", "supersedes",
+        "unless", "tests", "override", "supersedes", "not_inside",
     ]
     static let overrideKeys = [
         "id", "override", "enabled", "severity", "status", "title", "description", "message", "tags", "references",
@@ -182,6 +182,7 @@ struct FileParser {
             case "unless": rule.unless = parseUnless(v)
             case "tests": rule.tests = parseTests(v)
             case "supersedes": rule.supersedes = r.oneOrMany(v, "supersedes") ?? []
+            case "not_inside": rule.notInside = r.oneOrMany(v, "not_inside") ?? []
             default: break
             }
         }
