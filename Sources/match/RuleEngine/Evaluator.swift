@@ -155,7 +155,9 @@ extension Engine {
                 var k = m.end
                 while k < c.hit.start {
                     if breaks.contains(t[k]) {
-                        let dashInWord = t[k] == UInt8(ascii: "-") && k > 0 && isWordByte(t[k - 1]) && k + 1 < t.count && isWordByte(t[k + 1])
+                        let dashInWord =
+                            t[k] == UInt8(ascii: "-") && k > 0 && isWordByte(t[k - 1]) && k + 1 < t.count
+                            && isWordByte(t[k + 1])
                         if !dashInWord {
                             open = false
                             break

@@ -25,10 +25,6 @@ extension Engine {
         }
         var out: [FieldScan] = []
         for (i, fs) in scans.enumerated() {
-            guard ambiguous[i].contains(true) else {
-                out.append(fs)
-                continue
-            }
             var kept: [EntityHit] = []
             for (j, h) in fs.entities.enumerated() {
                 if ambiguous[i][j] {
@@ -42,6 +38,10 @@ extension Engine {
             if fs.isEmpty || (needsEntities && kept.isEmpty) { continue }
             let mask = fs.roleMask
             guard enabledRoleSets.contains(where: { $0 & mask == $0 }) else { continue }
+            if fs.regexPending {
+                fs.regexHits = regexHits(fs.text.exact)
+                fs.regexPending = false
+            }
             out.append(fs)
         }
         return out
