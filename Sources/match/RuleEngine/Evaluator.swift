@@ -72,6 +72,19 @@ struct Window {
         regexHits = Window.slice(scan.regexHits, range) { $0.start }
     }
 
+    private init(_ w: Window, phrases: [TermHit]) {
+        scan = w.scan
+        range = w.range
+        entities = w.entities
+        self.phrases = phrases[...]
+        regexHits = w.regexHits
+    }
+
+    /// The same window without the cue phrases `drop` selects (clause scope for exceptions).
+    func without(_ drop: (TermHit) -> Bool) -> Window {
+        Window(self, phrases: phrases.filter { !drop($0) })
+    }
+
     /// The hits (sorted by start) that start inside `range`, without copying.
     static func slice<T>(_ hits: [T], _ range: Range<Int>, _ start: (T) -> Int) -> ArraySlice<T> {
         func lowerBound(_ x: Int) -> Int {
@@ -128,7 +141,10 @@ extension Engine {
                 // The tightest binding reads best: in "Meta's rival Google signs with Scale AI"
                 // the competitor that signs is Google. Ties keep the first mention.
                 for s in solutions.dropFirst() where s.extent < best.extent { best = s }
-                if let i = rule.unless.firstIndex(where: { !eval($0, w).isEmpty }) {
+                // The exceptions do not look inside those clauses either: "X buys Y after months
+                // of speculation", "... after IBM abandoned its bid" are news of a deal.
+                let uw = rule.notInside.isEmpty ? w : w.without { insideClause($0.start, w, rule.notInside) }
+                if let i = rule.unless.firstIndex(where: { !eval($0, uw).isEmpty }) {
                     if case .none = suppressed { suppressed = .suppressed(exception: rule.unlessLabels[i], window: w) }
                     continue
                 }
@@ -143,30 +159,32 @@ extension Engine {
     /// belongs to that clause ("X cuts staff after its deal with Y") rather than stating news
     /// ("X buys Y, after months of talks"; "After months of talks, X buys Y").
     func cueInsideClause(_ s: Solution, _ w: Window, _ openers: Set<Int>) -> Bool {
+        s.cues.contains { insideClause($0.hit.start, w, openers) }
+    }
+
+    /// Does `start` lie in a clause opened by one of `openers` (see `cueInsideClause`)?
+    func insideClause(_ start: Int, _ w: Window, _ openers: Set<Int>) -> Bool {
         let t = w.scan.text.exact
-        let breaks: Set<UInt8> = [
-            UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "("), UInt8(ascii: ")"),
-            UInt8(ascii: "-"),
-        ]
-        for c in s.cues {
-            for m in w.phrases where openers.contains(m.id) && m.end <= c.hit.start {
-                // A hyphen inside a word ("Amazon-backed") is not a dash.
-                var open = true
-                var k = m.end
-                while k < c.hit.start {
-                    if breaks.contains(t[k]) {
-                        let dashInWord =
-                            t[k] == UInt8(ascii: "-") && k > 0 && isWordByte(t[k - 1]) && k + 1 < t.count
-                            && isWordByte(t[k + 1])
-                        if !dashInWord {
-                            open = false
-                            break
-                        }
-                    }
-                    k += 1
+        for m in w.phrases where openers.contains(m.id) && m.end <= start {
+            var open = true
+            var k = m.end
+            while k < start {
+                let b = t[k]
+                if b == UInt8(ascii: ",") || b == UInt8(ascii: ";") || b == UInt8(ascii: ":") || b == UInt8(ascii: "(")
+                    || b == UInt8(ascii: ")")
+                {
+                    open = false
+                    break
                 }
-                if open { return true }
+                // A dash ends the clause; a hyphen inside a word ("Amazon-backed") does not.
+                if b == UInt8(ascii: "-") && !(k > 0 && isWordByte(t[k - 1]) && k + 1 < t.count && isWordByte(t[k + 1]))
+                {
+                    open = false
+                    break
+                }
+                k += 1
             }
+            if open { return true }
         }
         return false
     }
