@@ -121,6 +121,22 @@ final class ContextTests: XCTestCase {
             m.first?.explanation.exceptions.map(\.condition), ["not inside a clause opened by after_context"])
     }
 
+    func testExceptionsDoNotLookInsideTheClauseEither() throws {
+        let set = try ruleSet(
+            match: pastDeal,
+            extra: """
+                    not_inside: [after_context]
+                    unless:
+                      - phrase: [abandoned, abandons, speculation]
+                lists:
+                  after_context: [after, following]
+                """)
+        XCTAssertTrue(fires(set, "Meta buys Scale AI after Google abandoned its bid"))
+        XCTAssertTrue(fires(set, "Meta buys Scale AI after months of speculation"))
+        XCTAssertFalse(fires(set, "Meta abandons Scale AI deal after a review"))
+        XCTAssertFalse(fires(set, "Meta buys Scale AI, ending months of speculation"), "outside the clause")
+    }
+
     func testNotInsideNamesKnownLists() throws {
         let errors = loadErrors([
             "a.yaml": baseWatchlist,
