@@ -129,3 +129,26 @@ def test_one_item_raises_one_alert(corpus, alerts):
     doubled = [(i["title"], [a["rule"] for a in alerts[i["id"]]]) for i in _split(items, "dev")
                if len(alerts.get(i["id"], [])) > 1]
     assert not doubled, doubled
+
+
+def test_explain_shows_why_a_name_that_is_a_word_counted(frenemyctl, tmp_path):
+    """`match --explain` with the shipped packs and example watchlist (Snap is `ordinary_word`)."""
+    import json
+    import subprocess
+
+    items = tmp_path / "items.jsonl"
+    rows = [
+        {"id": "1", "title": "Snap signs data deal with Scale AI",
+         "summary": "Snap Inc. said the agreement runs for three years."},
+        {"id": "2", "title": "Snap poll shows Scale AI deal is popular"},
+        {"id": "3", "title": "Scale AI cuts staff after its deal with Meta"},
+    ]
+    items.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = subprocess.run(
+        [frenemyctl, "match", "--explain", "--rules", str(REPO / "Rules"),
+         str(REPO / "Rules" / "examples" / "watchlist.yaml"), str(items)],
+        capture_output=True, text=True, check=True)
+    assert "1 alerts from 3 items" in out.stdout, out.stdout
+    assert "could be the word, counted because of 'Snap Inc' in the summary" in out.stdout, out.stdout
+    assert "an ordinary word here, confirmed by 'Snap Inc' in the summary" in out.stdout, out.stdout
+    assert "not inside a clause opened by after_context" in out.stdout, out.stdout

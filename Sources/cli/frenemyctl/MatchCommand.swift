@@ -118,7 +118,8 @@ struct MatchCommand: ParsableCommand {
             let via = entity.viaEntityName.map { " via \($0)" } ?? ""
             print(
                 "  entity \(entity.role): \(entity.entityName)\(via) — alias '\(entity.alias)' matched"
-                    + " '\(entity.span.text)' in \(entity.field.rawValue) at \(entity.span.start)-\(entity.span.end)")
+                    + " '\(entity.span.text)' in \(entity.field.rawValue) at \(entity.span.start)-\(entity.span.end)"
+                    + (entity.confirmedBy.map { "; an ordinary word here, confirmed by \($0)" } ?? ""))
         }
         for cue in e.cues {
             let list = cue.list.map { " (list \($0))" } ?? ""
