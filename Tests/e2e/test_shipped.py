@@ -79,10 +79,10 @@ def _demo_config(repo: Path, frenemy) -> Path:
     """The demo config as `make run` generates it, but with state and socket in the test's folders."""
     demo = repo / "demo"
     text = (demo / "frenemy.yaml.in").read_text()
-    text = text.replace("@DEMO_DIR@/run/state", str(frenemy.dir / "state"))
-    text = text.replace("@DEMO_DIR@/run/control.sock", str(frenemy.socket))
-    text = text.replace("@DEMO_DIR@", str(demo))
-    assert "@DEMO_DIR@" not in text
+    text = text.replace("@RUN_DIR@/state", str(frenemy.dir / "state"))
+    text = text.replace("@RUN_DIR@/control.sock", str(frenemy.socket))
+    text = text.replace("@DEMO_DIR@", str(demo)).replace("@RUN_DIR@", str(frenemy.dir))
+    assert "@DEMO_DIR@" not in text and "@RUN_DIR@" not in text
     path = frenemy.dir / "demo.yaml"
     path.write_text(text)
     return path

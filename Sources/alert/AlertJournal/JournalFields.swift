@@ -1,6 +1,6 @@
 public import FrenemyModel
 
-/// The journal `MESSAGE_ID`s of DESIGN.md: stable ids an operator filters on
+/// The journal `MESSAGE_ID`s of docs/overview.md: stable ids an operator filters on
 /// (`journalctl MESSAGE_ID=...`), so they never change between releases.
 public enum MessageIDs {
     /// Every alert.
@@ -11,7 +11,7 @@ public enum MessageIDs {
     public static let deliveryGivenUp = "314aec8fdbd442a3930f77c815f451b1"
 }
 
-/// The journal's view of frenemy: the exact fields of DESIGN.md, so `journalctl FRENEMY_RULE=...`,
+/// The journal's view of frenemy: the exact fields of docs/overview.md, so `journalctl FRENEMY_RULE=...`,
 /// `journalctl MESSAGE_ID=...` and log shippers can rely on them. Built as plain pairs so any
 /// writer (sd_journal_sendv, a test fake) sends the same thing.
 public enum JournalFields {
@@ -28,11 +28,11 @@ public enum JournalFields {
     /// `FRENEMY_ROLE_<ROLE>` instead, so `FRENEMY_RULE` always means the rule.
     static let reserved: Set<String> = [
         "FRENEMY_ALERT_ID", "FRENEMY_RULE", "FRENEMY_SEVERITY", "FRENEMY_SOURCE", "FRENEMY_URL", "FRENEMY_TITLE",
-        "FRENEMY_ENTITIES", "FRENEMY_EXPLANATION",
+        "FRENEMY_ENTITIES", "FRENEMY_EXPLANATION", "FRENEMY_STORY",
     ]
 
     /// The fields of one alert, in a stable order. `FRENEMY_URL` is left out when the item has
-    /// no link; `FRENEMY_ENTITIES` lists the bound entities' names once each, joined by ", ".
+    /// no link, `FRENEMY_STORY` when the alert belongs to no story; `FRENEMY_ENTITIES` lists the bound entities' names once each, joined by ", ".
     public static func make(for alert: Alert) -> [(String, String)] {
         var fields: [(String, String)] = [
             ("MESSAGE", alert.message),
@@ -51,6 +51,8 @@ public enum JournalFields {
         fields.append(("FRENEMY_ENTITIES", names.joined(separator: ", ")))
         for b in alert.bindings { fields.append((roleFieldName(b.role), b.entityName)) }
         fields.append(("FRENEMY_EXPLANATION", compact(alert.explanation)))
+        let story = alert.labels["story"]
+        if !story.isEmpty { fields.append(("FRENEMY_STORY", story)) }
         return fields
     }
 
@@ -107,9 +109,13 @@ public enum JournalFields {
 
     /// The alert as one readable line for a terminal without a journal:
     /// `<severity> <rule>: <message> [<url>]`, the url part only when the item has one.
+    /// One terminal line: when (UTC), severity, rule, message, link, and briefly why it matched.
     public static func readableLine(for alert: Alert) -> String {
-        var line = "\(alert.severity.rawValue) \(alert.ruleID): \(compact(alert.message))"
+        var line =
+            "\(RFC3339.string(from: alert.createdAt)) \(alert.severity.rawValue) \(alert.ruleID): \(compact(alert.message))"
         if let url = alert.itemURL, !url.isEmpty { line += " [\(url)]" }
+        let why = compact(alert.explanation)
+        if !why.isEmpty { line += " (why: \(why.count > 200 ? String(why.prefix(199)) + "…" : why))" }
         return line
     }
 

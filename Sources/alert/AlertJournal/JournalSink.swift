@@ -29,7 +29,7 @@ public struct StandardErrorWriter: LineWriter {
     }
 }
 
-/// Raises alerts in the systemd journal with DESIGN.md's fields, or, when there is no journal
+/// Raises alerts in the systemd journal with the fields of docs/overview.md, or, when there is no journal
 /// (no writer, or the write failed), as one readable stderr line, so an alert is never dropped
 /// just because journald is absent.
 public struct JournalSink: Sendable {

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdCore
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOHTTP1
 import NIOHTTPTypes
 
 /// How the control socket keeps answering when clients misbehave: silent or half-sent
@@ -155,6 +156,15 @@ final class ControlRequestGate: ChannelDuplexHandler, RemovableChannelHandler {
             body = []
             context.fireChannelRead(wrapInboundOut(.end(trailers)))
         }
+    }
+
+    /// A request the HTTP parser cannot read answers 400 with the JSON error body the API
+    /// promises (Hummingbird would send an empty one), then the connection closes.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let parserError = error as? HTTPParserError, !rejected else {
+            return context.fireErrorCaught(error)
+        }
+        reject(context, .badRequest, "malformed HTTP request (\(parserError)); send HTTP/1.1, as curl does")
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {

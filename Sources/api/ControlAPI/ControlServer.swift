@@ -21,7 +21,9 @@ public enum ControlServer {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let router = Router()
         router.middlewares.add(JSONErrorMiddleware())
+        router.middlewares.add(ControlRequestChecks(endpoints: endpoints, maxBodyBytes: limits.maxBodyBytes))
         addRoutes(to: router, backend: backend)
+        addStoryRoutes(to: router, backend: backend)
         let connections = ControlConnections(limit: limits.maxConnections)
         let http1 = HTTP1Channel.Configuration(
             additionalChannelHandlers: [
@@ -33,6 +35,10 @@ public enum ControlServer {
         logger.debug(
             "control socket limits: \(limits.maxConnections) connections (hard \(limits.hardMaxConnections)), idle timeout \(limits.idleTimeout), body \(limits.maxBodyBytes) bytes"
         )
+        // Hummingbird logs every request and its own start at debug; frenemy's debug is its
+        // fetches, matches and deliveries, so the server's logger stays at notice.
+        var quiet = logger
+        quiet.logLevel = max(logger.logLevel, .notice)
         return Application(
             router: router,
             server: .http1(configuration: http1),
@@ -43,11 +49,11 @@ public enum ControlServer {
                 do {
                     try FileManager.default.setAttributes([.posixPermissions: 0o660], ofItemAtPath: socketPath)
                 } catch {
-                    logger.error("cannot set mode 0660 on \(socketPath): \(error)")
+                    logger.error("cannot set mode 0660 on \(socketPath): \(ErrorWords.describe(error))")
                 }
                 await onListening()
             },
-            logger: logger)
+            logger: quiet)
     }
 
     static func addRoutes(to router: Router<BasicRequestContext>, backend: any ControlBackend) {
@@ -70,7 +76,7 @@ public enum ControlServer {
             do {
                 summary = try await backend.reload()
             } catch let error as ReloadError {
-                let refused = ReloadRefused(
+                let refused = APIErrorBody(
                     error: "reload refused; the previous configuration keeps running", problems: error.problems)
                 return try json(refused, status: .unprocessableContent)
             }
@@ -87,7 +93,28 @@ public enum ControlServer {
             return try json(result)
         }
         router.post("/v1/poll") { request, _ in
-            let source = request.uri.queryParameters.get("source")
+            var request = request
+            let body = try await request.collectBody(upTo: ControlLimits().maxBodyBytes)
+            var source = request.uri.queryParameters.get("source")
+            if body.readableBytes > 0 {
+                let named: PollRequest
+                do {
+                    named = try JSONDecoder().decode(PollRequest.self, from: Data(body.readableBytesView))
+                } catch {
+                    throw HTTPError(
+                        .badRequest, message: "the body must be {\"source\": \"NAME\"}, or empty for every source")
+                }
+                if let named = named.source, let query = source, named != query {
+                    // An unknown name is the first thing to say; two real ones are a conflict.
+                    let known = Set(await backend.status().sources.map(\.name))
+                    for name in [query, named] where !known.contains(name) {
+                        throw HTTPError(.notFound, message: "no source named '\(name)'")
+                    }
+                    throw HTTPError(
+                        .badRequest, message: "two sources named: '\(query)' in the query and '\(named)' in the body")
+                }
+                source = source ?? named.source
+            }
             guard await backend.pollNow(source: source) else {
                 throw HTTPError(.notFound, message: "no source named '\(source ?? "")'")
             }
@@ -101,28 +128,6 @@ public enum ControlServer {
             status: status, headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(bytes: data + [0x0A])))
     }
-}
-
-struct AlertList: Encodable {
-    var alerts: [Alert]
-}
-
-struct SourceList: Encodable {
-    var sources: [SourceStatus]
-}
-
-struct ReloadRefused: Encodable {
-    var error: String
-    var problems: [String]
-}
-
-struct PollAccepted: Encodable {
-    var polling: String
-    init(source: String?) { polling = source ?? "all" }
-}
-
-struct ErrorBody: Encodable {
-    var error: String
 }
 
 /// Every failure answers JSON `{"error": "..."}` with a fitting status, including unknown paths.
@@ -139,9 +144,10 @@ struct JSONErrorMiddleware: RouterMiddleware {
                 error.body
                 ?? (error.status == .notFound
                     ? "no such endpoint: \(request.method) \(request.uri.path)" : error.status.reasonPhrase)
-            return try ControlServer.json(ErrorBody(error: message), status: error.status)
+            return try ControlServer.json(APIErrorBody(error: message), status: error.status)
         } catch {
-            return try ControlServer.json(ErrorBody(error: "\(error)"), status: .internalServerError)
+            return try ControlServer.json(
+                APIErrorBody(error: ErrorWords.describe(error)), status: .internalServerError)
         }
     }
 }

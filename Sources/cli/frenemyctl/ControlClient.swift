@@ -10,6 +10,21 @@ struct ControlClient {
     struct Failure: Error, CustomStringConvertible {
         var description: String
         var exitCode: Int32
+        /// The daemon's own JSON error answer, when it gave one (`--json` prints it as is).
+        var body: Data? = nil
+
+        /// What `--json` prints: the daemon's answer, or the same shape for a failure on this side.
+        var json: Data {
+            if let body, (try? JSONDecoder().decode(APIErrorBody.self, from: body)) != nil { return body }
+            let problems = description.split(separator: "\n").dropFirst().map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+            let first = description.split(separator: "\n").first.map(String.init) ?? description
+            return
+                (try? JSONEncoder.frenemy.encode(
+                    APIErrorBody(error: first, problems: problems.isEmpty ? nil : problems)))
+                ?? Data("{\"error\": \"frenemyctl failed\"}".utf8)
+        }
     }
 
     func get(_ path: String) async throws(Failure) -> Data {
@@ -42,10 +57,11 @@ struct ControlClient {
             response = try await client.send(request)
         } catch {
             throw Failure(
-                description: "cannot reach frenemyd at \(socketPath): \(error)", exitCode: Exit.unavailable.rawValue)
+                description: "cannot reach frenemyd at \(socketPath): \(ErrorWords.describe(error))",
+                exitCode: Exit.unavailable.rawValue)
         }
         guard (200..<300).contains(response.status) else {
-            throw Failure(description: Self.errorText(response), exitCode: Exit.failure.rawValue)
+            throw Failure(description: Self.errorText(response), exitCode: Exit.failure.rawValue, body: response.body)
         }
         return response.body
     }
@@ -73,11 +89,7 @@ struct ControlClient {
 
     /// The daemon's `{"error": ..., "problems": [...]}` answer as lines.
     private static func errorText(_ response: HTTPResponse) -> String {
-        struct Body: Decodable {
-            var error: String
-            var problems: [String]?
-        }
-        guard let body = try? JSONDecoder().decode(Body.self, from: response.body) else {
+        guard let body = try? JSONDecoder().decode(APIErrorBody.self, from: response.body) else {
             return "frenemyd answered HTTP \(response.status)"
         }
         return ([body.error] + (body.problems ?? []).map { "  \($0)" }).joined(separator: "\n")

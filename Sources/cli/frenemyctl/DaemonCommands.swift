@@ -2,12 +2,14 @@ import ArgumentParser
 import Foundation
 import FrenemyModel
 
-/// Runs a daemon call, printing its failure and exiting with the right code.
-func calling(_ body: () async throws(ControlClient.Failure) -> Void) async throws {
+/// Runs a daemon call, printing its failure (on stderr, and with `json` as a JSON object on
+/// stdout, so a script always gets JSON) and exiting with the right code.
+func calling(json: Bool = false, _ body: () async throws(ControlClient.Failure) -> Void) async throws {
     do {
         try await body()
     } catch {
         printError("frenemyctl: \(error)")
+        if json { printJSON(error.json) }
         throw ExitCode(error.exitCode)
     }
 }
@@ -17,7 +19,7 @@ func calling(_ body: () async throws(ControlClient.Failure) -> Void) async throw
 func show<T: Decodable>(
     _ method: String, _ path: String, options: DaemonOptions, as type: T.Type, render: (T) -> String
 ) async throws {
-    try await calling { () throws(ControlClient.Failure) in
+    try await calling(json: options.json) { () throws(ControlClient.Failure) in
         let data =
             method == "POST" ? try await options.client.post(path) : try await options.client.get(path)
         if options.json { return printJSON(data) }
@@ -28,9 +30,19 @@ func show<T: Decodable>(
     }
 }
 
+/// One JSON document and its newline through the same buffered stdout as every `print`, then
+/// flushed, so a reader taking lines as they come gets whole objects, in order.
 func printJSON(_ data: Data) {
-    FileHandle.standardOutput.write(data)
-    if data.last != 0x0A { print() }
+    let text = String(decoding: data, as: UTF8.self)
+    print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+    fflush(nil)  // every stream; stdout is the only one buffered
+}
+
+/// `--json` for a failure of a command that needs no daemon: `{"error": ..., "problems": [...]}`
+/// on stdout (the text went to stderr already).
+func printJSONError(_ error: String, problems: [String] = []) {
+    let body = APIErrorBody(error: error, problems: problems.isEmpty ? nil : problems)
+    printJSON((try? JSONEncoder.frenemy.encode(body)) ?? Data("{\"error\": \"frenemyctl failed\"}".utf8))
 }
 
 struct StatusCommand: AsyncParsableCommand {
@@ -38,7 +50,7 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var options: DaemonOptions
 
     func run() async throws {
-        try await show("GET", "/v1/status", options: options, as: StatusView.self) { $0.rendered() }
+        try await show("GET", "/v1/status", options: options, as: DaemonStatus.self) { $0.rendered() }
     }
 }
 
@@ -48,8 +60,7 @@ struct SourcesCommand: AsyncParsableCommand {
     @OptionGroup var options: DaemonOptions
 
     func run() async throws {
-        struct List: Decodable { var sources: [StatusView.Source] }
-        try await show("GET", "/v1/sources", options: options, as: List.self) { Table.sources($0.sources) }
+        try await show("GET", "/v1/sources", options: options, as: SourceList.self) { Table.sources($0.sources) }
     }
 }
 
@@ -61,8 +72,9 @@ struct AlertsCommand: AsyncParsableCommand {
     var limit: Int = 20
 
     func run() async throws {
-        struct List: Decodable { var alerts: [Alert] }
-        try await show("GET", "/v1/alerts?limit=\(limit)", options: options, as: List.self) { Table.alerts($0.alerts) }
+        try await show("GET", "/v1/alerts?limit=\(limit)", options: options, as: AlertList.self) {
+            Table.alerts($0.alerts)
+        }
     }
 }
 
@@ -72,13 +84,7 @@ struct ReloadCommand: AsyncParsableCommand {
     @OptionGroup var options: DaemonOptions
 
     func run() async throws {
-        struct Summary: Decodable {
-            var rules: Int
-            var entities: Int
-            var sources: Int
-            var warnings: [String]
-        }
-        try await show("POST", "/v1/reload", options: options, as: Summary.self) { summary in
+        try await show("POST", "/v1/reload", options: options, as: ReloadSummary.self) { summary in
             (["reloaded: \(summary.rules) rules, \(summary.entities) entities, \(summary.sources) sources"]
                 + summary.warnings.map { "warning: \($0)" }).joined(separator: "\n")
         }
@@ -93,8 +99,7 @@ struct PollCommand: AsyncParsableCommand {
 
     func run() async throws {
         let query = source.map { "?source=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0) }
-        struct Accepted: Decodable { var polling: String }
-        try await show("POST", "/v1/poll" + (query ?? ""), options: options, as: Accepted.self) { answer in
+        try await show("POST", "/v1/poll" + (query ?? ""), options: options, as: PollAccepted.self) { answer in
             "polling \(answer.polling == "all" ? "every source" : answer.polling) now"
         }
     }

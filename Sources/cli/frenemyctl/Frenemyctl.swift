@@ -13,7 +13,9 @@ struct Frenemyctl: AsyncParsableCommand {
         version: FrenemyVersion.version,
         subcommands: [
             StatusCommand.self, SourcesCommand.self, AlertsCommand.self, ReceiversCommand.self, ReloadCommand.self,
-            PollCommand.self, NotifyCommand.self, RouteCommand.self, RulesCommand.self,
+            PollCommand.self, StoriesCommand.self, StoryCommand.self, BacktestCommand.self, NotifyCommand.self,
+            RouteCommand.self,
+            RulesCommand.self,
             MatchCommand.self, FeedCommand.self,
         ])
 
@@ -79,14 +81,39 @@ func printError(_ text: String) {
 }
 
 /// Loads rule files exactly as the daemon does, printing every diagnostic as
-/// `file:line:col: ...` (warnings too); exits 1 when any is an error.
-func loadRules(_ paths: [String]) throws -> RuleSet {
+/// `file:line:col: ...` (warnings too); exits 1 when any is an error. With `json`, a failure
+/// also answers `{"ok": false, "error": ..., "diagnostics": [...]}` on stdout.
+func loadRules(_ paths: [String], json: Bool = false) throws -> RuleSet {
     do {
         let rules = try RuleSet.load(paths: paths)
         for warning in rules.warnings { printError("\(warning)") }
+        for warning in rules.coverageWarnings { printError("frenemyctl: warning: \(warning)") }
         return rules
     } catch {
         for diagnostic in error.diagnostics { printError("\(diagnostic)") }
+        if json {
+            let errors = error.errors.count
+            printJSON(
+                RulesCheckOutput(
+                    ok: false, error: "\(errors) error\(errors == 1 ? "" : "s") in the rule files", rules: nil,
+                    entities: nil, warnings: [], diagnostics: error.diagnostics
+                ).encoded())
+        }
         throw Exit.failure
+    }
+}
+
+/// `frenemyctl rules check --json` (and a rule load failure of any `--json` command).
+struct RulesCheckOutput: Encodable {
+    var ok: Bool
+    var error: String?
+    var rules: Int?
+    var entities: Int?
+    /// Set-wide warnings (`RuleSet.coverageWarnings`).
+    var warnings: [String]
+    var diagnostics: [Diagnostic]
+
+    func encoded() -> Data {
+        (try? JSONEncoder.frenemy.encode(self)) ?? Data("{\"ok\": false}".utf8)
     }
 }

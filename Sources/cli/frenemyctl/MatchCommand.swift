@@ -75,16 +75,18 @@ struct MatchCommand: ParsableCommand {
             do {
                 paths = try ConfigLoader.load(path: config ?? DaemonConfig.defaultPath).rules
             } catch {
-                printError("frenemyctl: \(error)")
+                printError("frenemyctl: \(ErrorWords.describe(error))")
+                if json { printJSONError("the configuration has errors", problems: error.all.map(\.description)) }
                 throw Exit.failure
             }
         }
-        return try frenemyctl.loadRules(paths)
+        return try frenemyctl.loadRules(paths, json: json)
     }
 
     private func read(_ input: String) throws -> ParsedFeed {
         guard let data = FileManager.default.contents(atPath: input) else {
-            printError("frenemyctl: cannot read \(input)")
+            printError("frenemyctl: cannot read \(input): \(readProblem(input))")
+            if json { printJSONError("cannot read \(input): \(readProblem(input))") }
             throw Exit.failure
         }
         let url = URL(fileURLWithPath: input)
@@ -92,7 +94,8 @@ struct MatchCommand: ParsableCommand {
         do {
             return try FeedParser.parse(data, url: url.absoluteString)
         } catch {
-            printError("frenemyctl: \(input): \(error)")
+            printError("frenemyctl: \(input): \(ErrorWords.describe(error))")
+            if json { printJSONError("\(input): \(ErrorWords.describe(error))") }
             throw Exit.failure
         }
     }

@@ -15,9 +15,18 @@ struct RulesCheckCommand: ParsableCommand {
         commandName: "check", abstract: "Validate rule files; prints file:line:col errors, exits 1 on any.")
     @Argument(help: "Rule files or directories, loaded in order as the daemon would.")
     var paths: [String]
+    @Flag(name: .long, help: "Print one JSON object: ok, counts, warnings and every diagnostic.")
+    var json = false
 
     func run() throws {
-        let rules = try loadRules(paths)
+        let rules = try loadRules(paths, json: json)
+        if json {
+            return printJSON(
+                RulesCheckOutput(
+                    ok: true, error: nil, rules: rules.ruleCount, entities: rules.entityCount,
+                    warnings: rules.coverageWarnings, diagnostics: rules.warnings
+                ).encoded())
+        }
         print("OK: \(rules.ruleCount) rules, \(rules.entityCount) entities in \(paths.joined(separator: ", "))")
     }
 }
@@ -27,10 +36,24 @@ struct RulesTestCommand: ParsableCommand {
         commandName: "test", abstract: "Run the tests written inside rule files; exits 1 on any failure.")
     @Argument(help: "Rule files or directories, loaded in order as the daemon would.")
     var paths: [String]
+    @Flag(name: .long, help: "Print one JSON object: ok, passed, failed and every test's result.")
+    var json = false
 
     func run() throws {
-        let rules = try loadRules(paths)
+        let rules = try loadRules(paths, json: json)
         let report = rules.runTests()
+        if json {
+            struct Output: Encodable {
+                var ok: Bool
+                var passed: Int
+                var failed: Int
+                var results: [RuleTestResult]
+            }
+            let out = Output(ok: report.ok, passed: report.passed, failed: report.failed, results: report.results)
+            printJSON((try? JSONEncoder.frenemy.encode(out)) ?? Data("{\"ok\": false}".utf8))
+            if !report.ok { throw Exit.failure }
+            return
+        }
         for failure in report.failures { print("FAIL \(failure)") }
         print("\(report.passed) passed, \(report.failed) failed")
         if !report.ok { throw Exit.failure }
@@ -54,14 +77,17 @@ struct FeedParseCommand: ParsableCommand {
 
     func run() throws {
         guard let data = FileManager.default.contents(atPath: file) else {
-            printError("frenemyctl: cannot read \(file)")
+            let why = "cannot read \(file): \(readProblem(file))"
+            printError("frenemyctl: \(why)")
+            if json { printJSONError(why) }
             throw Exit.failure
         }
         let feed: ParsedFeed
         do {
             feed = try FeedParser.parse(data, url: url ?? URL(fileURLWithPath: file).absoluteString)
         } catch {
-            printError("frenemyctl: \(file): \(error)")
+            printError("frenemyctl: \(file): \(ErrorWords.describe(error))")
+            if json { printJSONError("\(file): \(ErrorWords.describe(error))") }
             throw Exit.failure
         }
         if json {
@@ -76,4 +102,10 @@ struct FeedParseCommand: ParsableCommand {
         }
         for warning in feed.warnings { print("warning: \(warning)") }
     }
+}
+
+/// Why a file cannot be read, in words.
+func readProblem(_ path: String) -> String {
+    if !FileManager.default.fileExists(atPath: path) { return "no such file" }
+    return FileManager.default.isReadableFile(atPath: path) ? "unreadable" : "permission denied"
 }

@@ -66,6 +66,7 @@ struct RouteTestCommand: ParsableCommand {
         for text in labels {
             guard let eq = text.firstIndex(of: "="), eq != text.startIndex else {
                 printError("frenemyctl: '\(text)' is not NAME=VALUE")
+                if json { printJSONError("'\(text)' is not NAME=VALUE") }
                 throw ExitCode(2)
             }
             set.add(String(text[..<eq]), String(text[text.index(after: eq)...]))
@@ -74,7 +75,8 @@ struct RouteTestCommand: ParsableCommand {
         do {
             settings = try ConfigLoader.load(path: config)
         } catch {
-            printError("frenemyctl: \(error)")
+            printError("frenemyctl: \(ErrorWords.describe(error))")
+            if json { printJSONError("the configuration has errors", problems: error.all.map(\.description)) }
             throw ExitCode(1)
         }
         let route: Route
@@ -82,6 +84,7 @@ struct RouteTestCommand: ParsableCommand {
         case .success(let r): route = r
         case .failure(let errors):
             printError("frenemyctl: \(errors)")
+            if json { printJSONError("the route tree has errors", problems: errors.errors.map(\.description)) }
             throw ExitCode(1)
         }
         let found = route.destinations(set)

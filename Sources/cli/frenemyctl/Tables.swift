@@ -24,16 +24,18 @@ enum Table {
         return render(["TIME", "SEVERITY", "RULE", "SOURCE", "MESSAGE"], rows)
     }
 
-    static func sources(_ sources: [StatusView.Source]) -> String {
+    static func sources(_ sources: [SourceStatus]) -> String {
         guard !sources.isEmpty else { return "no sources configured" }
         let rows = sources.map { source in
             [
-                source.name, source.lastResult.replacingOccurrences(of: "_", with: " "), Table.when(source.lastSuccess),
-                String(source.consecutiveFailures ?? 0), Table.when(source.nextPoll), String(source.itemsSeen ?? 0),
+                source.name, source.lastResult.replacingOccurrences(of: "_", with: " "), source.intervalText,
+                Table.when(source.lastSuccess),
+                String(source.consecutiveFailures), Table.when(source.nextPoll), String(source.itemsSeen),
                 source.error ?? "",
             ]
         }
-        return render(["SOURCE", "STATE", "LAST SUCCESS", "FAILURES", "NEXT POLL", "ITEMS", "LAST ERROR"], rows)
+        return render(
+            ["SOURCE", "STATE", "INTERVAL", "LAST SUCCESS", "FAILURES", "NEXT POLL", "ITEMS", "LAST ERROR"], rows)
     }
 
     static func receivers(_ receivers: [ReceiverStatus]) -> String {
@@ -53,55 +55,18 @@ enum Table {
     }
 }
 
-/// The subset of `/v1/status` the table shows; decoding only what is printed keeps the CLI
-/// working against a newer daemon that adds fields.
-struct StatusView: Decodable {
-    struct Source: Decodable {
-        var name: String
-        var url: String
-        var lastPoll: Date?
-        var lastResult: String
-        var error: String?
-        var nextPoll: Date?
-        var itemsSeen: Int?
-        var lastSuccess: Date?
-        var consecutiveFailures: Int?
-
-        enum CodingKeys: String, CodingKey {
-            case name, url, error
-            case lastPoll = "last_poll"
-            case lastResult = "last_result"
-            case nextPoll = "next_poll"
-            case itemsSeen = "items_seen"
-            case lastSuccess = "last_success"
-            case consecutiveFailures = "consecutive_failures"
-        }
-    }
-    var version: String
-    var uptimeSeconds: Double
-    var rules: Int
-    var entities: Int
-    var alerts: Int
-    var pendingDeliveries: Int
-    var databaseBytes: Int64?
-    var degraded: String?
-    var sources: [Source]
-
-    enum CodingKeys: String, CodingKey {
-        case version, rules, entities, alerts, sources, degraded
-        case uptimeSeconds = "uptime_seconds"
-        case pendingDeliveries = "pending_deliveries"
-        case databaseBytes = "database_bytes"
-    }
-
+extension DaemonStatus {
+    /// `frenemyctl status` for a terminal.
     func rendered() -> String {
         var lines = [
             "frenemyd \(version), up \(Int(uptimeSeconds))s",
             "rules: \(rules)  entities: \(entities)  alerts: \(alerts)  pending notifications: \(pendingDeliveries)"
                 + (databaseBytes.map { "  database: \(ByteCountWords.short($0))" } ?? ""),
-            "",
         ]
-        if let degraded { lines.insert("WARNING: \(degraded)", at: 1) }
+        if let degraded { lines.append("WARNING: \(degraded)") }
+        if let storeError { lines.append("WARNING: state not writable: \(storeError)") }
+        for warning in warnings { lines.append("warning: \(warning)") }
+        lines.append("")
         lines.append(Table.sources(sources))
         return lines.joined(separator: "\n")
     }

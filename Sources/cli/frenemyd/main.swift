@@ -57,9 +57,12 @@ struct Frenemyd: AsyncParsableCommand {
         } catch {
             let why: String
             switch error {
-            case let error as ConfigError: why = error.description
+            case let error as ConfigError:
+                // Everything else the file names is checked too, so one run shows every problem.
+                let more = ConfigLoader.partial(path: config).map(Daemon.problemsBeyond) ?? []
+                why = ([error.description] + more).joined(separator: "\n")
             case let error as ReloadError: why = "configuration refused:\n\(error)"
-            default: why = "\(error)"
+            default: why = ErrorWords.describe(error)
             }
             StandardErrorWriter().write(line: "frenemyd: \(why)")
             // A start (not a check) with broken files runs on the last accepted ones, loudly.
@@ -79,6 +82,11 @@ struct Frenemyd: AsyncParsableCommand {
         let rules = prepared.pipeline.rules
         for warning in prepared.warnings { logger.warning("\(warning)") }
         if checkConfig {
+            let problems = PathChecks.problems(settings)
+            guard problems.isEmpty else {
+                for problem in problems { StandardErrorWriter().write(line: "frenemyd: \(problem)") }
+                throw ExitCode(1)
+            }
             print(
                 "\(settings.path): OK (\(settings.sources.count) sources, \(settings.notify.count) receivers,"
                     + " \(rules.ruleCount) rules, \(rules.entityCount) entities)")
@@ -89,7 +97,10 @@ struct Frenemyd: AsyncParsableCommand {
         do {
             store = try SQLiteStore(directory: settings.stateDir)
         } catch {
-            StandardErrorWriter().write(line: "frenemyd: cannot open state in \(settings.stateDir): \(error)")
+            var why = ErrorWords.describe(error)
+            if why.hasPrefix(settings.stateDir + ": ") { why.removeFirst(settings.stateDir.count + 2) }
+            StandardErrorWriter().write(
+                line: "frenemyd: cannot open the state in state_dir \(settings.stateDir): \(why)")
             throw ExitCode(1)
         }
         // Feeds and deliveries use separate clients, so deliveries never wait for a connection
@@ -100,7 +111,7 @@ struct Frenemyd: AsyncParsableCommand {
             http = try CurlHTTPClient()
             deliveryHTTP = try CurlHTTPClient(configuration: .init(maxConnectionsPerHost: 4, maxTotalConnections: 32))
         } catch {
-            StandardErrorWriter().write(line: "frenemyd: cannot start the HTTP client: \(error)")
+            StandardErrorWriter().write(line: "frenemyd: cannot start the HTTP client: \(ErrorWords.describe(error))")
             throw ExitCode(1)
         }
         defer {
@@ -111,6 +122,7 @@ struct Frenemyd: AsyncParsableCommand {
             config: settings, pipeline: prepared.pipeline, store: store, transport: http, journal: SystemJournal(),
             logger: logger)
         daemon.replayJournal()
+        await daemon.setLoadWarnings(prepared.warnings)
         if let refusedBecause {
             await daemon.runningOnLastGood(refusedBecause)
             await daemon.raise(
@@ -147,25 +159,40 @@ struct Frenemyd: AsyncParsableCommand {
             cycle: { line in _ = notifier.status(line) }, alerts: { flusher.wake() },
             receivers: { delivery.receiversChanged() })
         let backend = DaemonBackend(daemon: daemon, delivery: delivery, notifier: notifier)
-        let server = try ControlServer.application(
-            socketPath: settings.controlSocket, backend: backend, logger: logger
-        ) {
+        let listening: @Sendable () async -> Void = {
             logger.info(
                 "ready: \(settings.sources.count) sources, \(rules.ruleCount) rules, \(settings.notify.count) receivers, control socket \(settings.controlSocket)"
             )
             _ = notifier.ready()
             _ = notifier.status(startupStatus(sources: settings.sources.count, rules: rules.ruleCount))
         }
+        let server: any Service
+        do {
+            server = try ControlServer.application(
+                socketPath: settings.controlSocket, backend: backend, logger: logger, onListening: listening)
+        } catch {
+            StandardErrorWriter().write(
+                line:
+                    "frenemyd: cannot create the folder of control_socket \(settings.controlSocket): \(ErrorWords.describe(error))"
+            )
+            throw ExitCode(1)
+        }
         let core = DaemonService(
             daemon: daemon, delivery: delivery, flusher: flusher, backend: backend, watchdog: watchdog)
+        // swift-service-lifecycle logs its own state (struct dumps of every service) at debug:
+        // its logger stays at notice, so `--log-level debug` shows frenemy's work, not that.
+        var lifecycleLogger = Logger(label: "frenemyd.lifecycle")
+        lifecycleLogger.logLevel = max(level, .notice)
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: server), .init(service: core)],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: lifecycleLogger))
         do {
             try await group.run()
         } catch {
-            logger.error("stopped with an error: \(error)", metadata: ["message_id": "\(MessageIDs.trouble)"])
+            logger.error(
+                "stopped with an error: \(ErrorWords.describe(error))",
+                metadata: ["message_id": "\(MessageIDs.trouble)"])
             throw ExitCode(1)
         }
     }
@@ -218,6 +245,13 @@ struct DaemonBackend: ControlBackend {
     func status() async -> DaemonStatus { await daemon.status() }
     func alerts(limit: Int) async throws -> [Alert] { try await daemon.recentAlerts(limit: limit) }
     func pollNow(source: String?) async -> Bool { await daemon.requestPoll(source) }
+    func stories(since: Date, limit: Int) async throws -> [StorySummary] {
+        try daemon.stories(since: since, limit: limit)
+    }
+    func story(id: String) async throws -> StoryDetail? { try daemon.story(id: id) }
+    func history(since: Date, limit: Int) async throws -> [HistoryItem] {
+        try daemon.history(since: since, limit: limit)
+    }
 
     func reload() async throws(ReloadError) -> ReloadSummary {
         _ = notifier.reloading()

@@ -1,4 +1,5 @@
 import Foundation
+import FrenemyModel
 import Yams
 
 /// Reads and validates `frenemy.yaml`. Strict on purpose: an unknown key is usually a typo that
@@ -13,66 +14,116 @@ public enum ConfigLoader {
         } catch {
             throw ConfigError(
                 file: absolute, line: 0, column: 0, key: "",
-                message: "cannot read config: \((error as NSError).localizedDescription)")
+                message: "cannot read the config file: \(ErrorWords.cause(error))")
         }
         return try parse(yaml: text, path: absolute)
     }
 
     /// Parses config text as if it came from `path`.
     public static func parse(yaml text: String, path: String) throws(ConfigError) -> DaemonConfig {
+        let (config, errors) = try parseCollecting(yaml: text, path: path)
+        if let combined = ConfigError.combined(errors) { throw combined }
+        return config
+    }
+
+    /// What could be read of a config that has errors (nil when the file cannot be read or is
+    /// not YAML), so a check can go on to the rule files and receivers it names and report
+    /// their problems in the same run.
+    public static func partial(path: String) -> DaemonConfig? {
+        let absolute = absolutePath(path, relativeTo: FileManager.default.currentDirectoryPath)
+        guard let text = try? String(contentsOfFile: absolute, encoding: .utf8) else { return nil }
+        return try? parseCollecting(yaml: text, path: absolute).0
+    }
+
+    /// The config as far as it is valid, and every error found; throws only when nothing can
+    /// be read (a YAML syntax error, a top level that is not a mapping).
+    static func parseCollecting(yaml text: String, path: String) throws(ConfigError) -> (DaemonConfig, [ConfigError]) {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
             throw yamlSyntaxError(error, file: path)
         } catch {
-            throw ConfigError(file: path, line: 0, column: 0, key: "", message: "\(error)")
+            throw ConfigError(file: path, line: 0, column: 0, key: "", message: ErrorWords.describe(error))
         }
         let folder = (path as NSString).deletingLastPathComponent
         var config = DaemonConfig(path: path)
-        guard let root else { return config }
+        guard let root else { return (config, []) }
         let reader = NodeReader(file: path)
         let top = try reader.mapping(root, key: "")
-        try reader.rejectUnknown(
-            top,
-            allowed: ["state_dir", "control_socket", "rules", "sources", "notify", "route", "retention", "user_agent"],
-            in: "")
+        // Every error of the file, not only the first: each key (each source, each receiver)
+        // is checked on its own, and all their errors are reported together.
+        var errors: [ConfigError] = []
+        func attempt(_ body: () throws(ConfigError) -> Void) {
+            do { try body() } catch { errors.append(error) }
+        }
+        attempt { () throws(ConfigError) in
+            try reader.rejectUnknown(
+                top,
+                allowed: [
+                    "state_dir", "control_socket", "rules", "sources", "notify", "route", "retention", "stories",
+                    "user_agent",
+                ],
+                in: "")
+        }
         var typeNodes: [Node?] = []
         for (keyNode, value) in top {
             let key = keyNode.string ?? ""
             switch key {
             case "state_dir":
-                config.stateDir = absolutePath(try reader.string(value, key: key), relativeTo: folder)
+                attempt { () throws(ConfigError) in
+                    config.stateDir = absolutePath(try reader.string(value, key: key), relativeTo: folder)
+                }
             case "control_socket":
-                config.controlSocket = absolutePath(try reader.string(value, key: key), relativeTo: folder)
+                attempt { () throws(ConfigError) in
+                    config.controlSocket = absolutePath(try reader.string(value, key: key), relativeTo: folder)
+                }
             case "rules":
-                config.rules = try reader.list(value, key: key).enumerated().map { (i, node) throws(ConfigError) in
-                    absolutePath(try reader.string(node, key: "rules[\(i)]"), relativeTo: folder)
+                attempt { () throws(ConfigError) in
+                    config.rules = try reader.list(value, key: key).enumerated().map { (i, node) throws(ConfigError) in
+                        absolutePath(try reader.string(node, key: "rules[\(i)]"), relativeTo: folder)
+                    }
                 }
             case "sources":
-                let parsed = try reader.list(value, key: key).enumerated().map { (i, node) throws(ConfigError) in
-                    try SourceEntry.parse(node, index: i, reader: reader, folder: folder)
+                attempt { () throws(ConfigError) in
+                    for (i, node) in try reader.list(value, key: key).enumerated() {
+                        attempt { () throws(ConfigError) in
+                            let parsed = try SourceEntry.parse(node, index: i, reader: reader, folder: folder)
+                            config.sources.append(parsed.0)
+                            typeNodes.append(parsed.typeNode)
+                        }
+                    }
+                    try reader.requireUnique(config.sources.map { ($0.name, $0.line) }, key: "sources")
                 }
-                config.sources = parsed.map(\.0)
-                typeNodes = parsed.map(\.typeNode)
-                try reader.requireUnique(config.sources.map { ($0.name, $0.line) }, key: "sources")
             case "notify":
-                config.notify = try reader.list(value, key: key).enumerated().map { (i, node) throws(ConfigError) in
-                    try ReceiverConfig.parse(node, index: i, reader: reader)
+                attempt { () throws(ConfigError) in
+                    for (i, node) in try reader.list(value, key: key).enumerated() {
+                        attempt { () throws(ConfigError) in
+                            config.notify.append(try ReceiverConfig.parse(node, index: i, reader: reader))
+                        }
+                    }
+                    try reader.requireUnique(config.notify.map { ($0.name, $0.line) }, key: "notify")
                 }
-                try reader.requireUnique(config.notify.map { ($0.name, $0.line) }, key: "notify")
             case "route":
-                config.route = try RouteConfig.parse(value, path: "route", reader: reader)
+                attempt { () throws(ConfigError) in
+                    config.route = try RouteConfig.parse(value, path: "route", reader: reader)
+                }
             case "retention":
-                config.retention = try retention(value, reader: reader)
+                attempt { () throws(ConfigError) in config.retention = try retention(value, reader: reader) }
+            case "stories":
+                attempt { () throws(ConfigError) in config.stories = try StoryConfig.parse(value, reader: reader) }
             case "user_agent":
-                config.userAgent = try userAgent(value, reader: reader)
+                attempt { () throws(ConfigError) in config.userAgent = try userAgent(value, reader: reader) }
             default:
                 break
             }
         }
-        try requireContact(config, typeNodes: typeNodes, reader: reader, root: root)
-        return config
+        if errors.isEmpty {
+            attempt { () throws(ConfigError) in
+                try requireContact(config, typeNodes: typeNodes, reader: reader, root: root)
+            }
+        }
+        return (config, errors)
     }
 
     private static func retention(_ node: Node, reader: NodeReader) throws(ConfigError) -> Retention {
@@ -137,7 +188,7 @@ public enum ConfigLoader {
             .composer(_, let problem, let mark, _):
             return ConfigError(file: file, line: mark.line, column: mark.column, key: "", message: "YAML: \(problem)")
         default:
-            return ConfigError(file: file, line: 0, column: 0, key: "", message: "YAML: \(error)")
+            return ConfigError(file: file, line: 0, column: 0, key: "", message: "YAML: \(ErrorWords.describe(error))")
         }
     }
 

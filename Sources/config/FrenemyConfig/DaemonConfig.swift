@@ -17,6 +17,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var route: RouteConfig?
     /// How long the state keeps what it no longer needs.
     public var retention: Retention = Retention()
+    /// How reports are gathered into stories.
+    public var stories: StoryConfig = StoryConfig()
     /// Operator contact (`user_agent:`, e.g. "Example Corp ops@example.com") to add to the
     /// User-Agent of outgoing requests. Required by `sec-edgar` sources: the SEC blocks clients
     /// that do not say who runs them.
@@ -137,6 +139,24 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable {
     /// Dotted key path, e.g. `sources[2].interval`.
     public var key: String
     public var message: String
+    /// The file's further errors, after this first one: validation goes on past an error, as
+    /// `frenemyctl rules check` does, so one run shows everything to fix.
+    public var more: [ConfigError] = []
+
+    /// This error and every further one, in file order.
+    public var all: [ConfigError] {
+        var first = self
+        first.more = []
+        return [first] + more.flatMap(\.all)
+    }
+
+    /// The first error of `errors`, carrying the rest; nil when there are none.
+    public static func combined(_ errors: [ConfigError]) -> ConfigError? {
+        let flat = errors.flatMap(\.all).sorted { ($0.line, $0.column) < ($1.line, $1.column) }
+        guard var first = flat.first else { return nil }
+        first.more = Array(flat.dropFirst())
+        return first
+    }
 
     public init(file: String, line: Int, column: Int, key: String, message: String) {
         self.file = file
@@ -147,6 +167,11 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable {
     }
 
     public var description: String {
+        all.map(\.singleLine).joined(separator: "\n")
+    }
+
+    /// This error alone, as one `file:line:col: error: key: reason` line.
+    private var singleLine: String {
         let place = line > 0 ? "\(file):\(line):\(column)" : file
         let text = Userinfo.redacted(message)
         return key.isEmpty ? "\(place): error: \(text)" : "\(place): error: \(key): \(text)"

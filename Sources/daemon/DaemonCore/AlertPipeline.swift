@@ -11,12 +11,15 @@ public import StateStore
 /// commits what this builds in one transaction with the item (see `Ingestion`), so an item is
 /// never marked seen without its alerts.
 public enum AlertBuilder {
-    /// The alerts `item` raises, each with its routing destinations.
-    static func alerts(for item: FeedItem, source: String, pipeline: Pipeline, now: Date = Date()) -> [IngestAlert] {
+    /// `item` as the store records it: its alerts with their labels, and what it says about
+    /// its story. Routing waits for the store, which sets the `story` label first (see
+    /// `StoryRouter`).
+    static func item(_ item: FeedItem, source: String, pipeline: Pipeline, now: Date = Date()) -> IngestItem {
         let input = MatchInput(
             title: item.title, summary: item.summary, content: item.content, link: item.link, source: source)
         let key = itemKey(item, source: source)
-        return pipeline.rules.match(input).map { match in
+        let matches = pipeline.rules.match(input)
+        let alerts = matches.map { match in
             let labels = Alert.labels(
                 rule: match.ruleID, severity: match.severity, source: source, tags: match.tags,
                 bindings: match.bindings)
@@ -25,9 +28,17 @@ public enum AlertBuilder {
                 message: match.message, source: source, itemID: item.id, itemTitle: item.title, itemURL: item.link,
                 itemPublished: item.published, bindings: match.bindings, explanation: match.compactExplanation,
                 evidence: try? JSONValue.from(match.explanation), labels: labels, createdAt: now)
-            return IngestAlert(
-                alert: alert, itemKey: key, destinations: destinations(labels, alertID: alert.id, pipeline: pipeline))
+            return IngestAlert(alert: alert, itemKey: key, destinations: [])
         }
+        let story =
+            alerts.isEmpty
+            ? nil
+            : StoryMatcher.report(
+                title: item.title, published: item.published, alerts: alerts.map(\.alert),
+                relations: matches.map(\.relation), now: now)
+        return IngestItem(
+            source: source, itemID: item.id, title: item.title, link: item.link, published: item.published,
+            summary: item.summary, content: item.content, alerts: alerts, story: story)
     }
 
     /// Kinds of alert the daemon raises about itself.
@@ -68,18 +79,20 @@ public enum AlertBuilder {
             bindings: [], explanation: kind.title, labels: labels, createdAt: now)
         return IngestAlert(
             alert: alert, itemKey: itemID,
-            destinations: destinations(labels, alertID: alert.id, pipeline: pipeline).filter {
+            destinations: destinations(labels, groupSeed: alert.id, route: pipeline.route).filter {
                 $0.receiver != excluding
             })
     }
 
-    static func destinations(_ labels: LabelSet, alertID: String, pipeline: Pipeline) -> [GroupDestination] {
+    /// The groups an alert with `labels` joins, each receiver once per group; `groupSeed`
+    /// names its own group where the route does not aggregate.
+    static func destinations(_ labels: LabelSet, groupSeed: String, route: Route) -> [GroupDestination] {
         var seen: Set<String> = []
-        return pipeline.route.destinations(labels).compactMap { d in
+        return route.destinations(labels).compactMap { d in
             guard seen.insert("\(d.receiver)\u{0}\(d.groupKey)").inserted else { return nil }
             let key =
                 d.perAlert
-                ? Route.groupKey(receiver: d.receiver, route: d.routePath, labels: d.groupLabels, alertID: alertID)
+                ? Route.groupKey(receiver: d.receiver, route: d.routePath, labels: d.groupLabels, seed: groupSeed)
                 : d.groupKey
             return GroupDestination(
                 receiver: d.receiver, groupKey: key, routePath: d.routePath, groupLabels: d.groupLabels,
@@ -93,6 +106,28 @@ public enum AlertBuilder {
     static func itemKey(_ item: FeedItem, source: String) -> String {
         if let link = item.link, !link.isEmpty { return LinkCanonicalizer.canonical(link) }
         return "\(source)\u{1F}\(item.id)"
+    }
+}
+
+/// The store's questions during ingestion, answered from the running pipeline: which story a
+/// report joins, and where an alert goes once its `story` label is set.
+struct StoryRouter: StoryDesk {
+    let matcher: StoryMatcher
+    let route: Route
+
+    init(_ pipeline: Pipeline) {
+        matcher = pipeline.stories
+        route = pipeline.route
+    }
+
+    func openSince(_ report: StoryReport) -> Date { matcher.openSince(report.at) }
+
+    func story(for report: StoryReport, among open: [StorySummary]) -> String? {
+        matcher.story(for: report, among: open)
+    }
+
+    func destinations(_ labels: LabelSet, groupSeed: String) -> [GroupDestination] {
+        AlertBuilder.destinations(labels, groupSeed: groupSeed, route: route)
     }
 }
 
@@ -112,14 +147,15 @@ struct AlertJournaler: Sendable {
         do {
             try store.markJournalAttempt(alertIDs: ids, at: Date())
         } catch {
-            logger.error("cannot record a journal attempt for \(alerts.count) alerts: \(error)")
+            logger.error("cannot record a journal attempt for \(alerts.count) alerts: \(ErrorWords.describe(error))")
         }
         for alert in alerts { emit(alert) }
         do {
             try store.markJournaled(alertIDs: ids, at: Date())
         } catch {
             logger.error(
-                "cannot record that \(alerts.count) alerts were journaled: \(error); they will be journaled again")
+                "cannot record that \(alerts.count) alerts were journaled: \(ErrorWords.describe(error)); they will be journaled again"
+            )
         }
     }
 
@@ -132,7 +168,7 @@ struct AlertJournaler: Sendable {
             do {
                 pending = try store.unjournaledAlerts(limit: 500)
             } catch {
-                logger.error("cannot read alerts awaiting the journal: \(error)")
+                logger.error("cannot read alerts awaiting the journal: \(ErrorWords.describe(error))")
                 return
             }
             guard !pending.isEmpty else { return }
@@ -148,7 +184,7 @@ struct AlertJournaler: Sendable {
             do {
                 try store.markJournaled(alertIDs: present, at: Date())
             } catch {
-                logger.error("cannot record journaled alerts: \(error)")
+                logger.error("cannot record journaled alerts: \(ErrorWords.describe(error))")
                 return
             }
             if !write.isEmpty { logger.notice("journaling \(write.count) alerts stored before the last stop") }
@@ -200,7 +236,7 @@ struct LoadedRules: Sendable {
         if !report.ok {
             throw Failure(problems: report.failures.map { "rule test failed: \($0)" })
         }
-        return LoadedRules(rules: rules, warnings: rules.warnings.map(\.description))
+        return LoadedRules(rules: rules, warnings: rules.warnings.map(\.description) + rules.coverageWarnings)
     }
 
     /// Only blank lines, comments or a document marker.

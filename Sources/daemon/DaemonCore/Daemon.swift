@@ -27,6 +27,8 @@ public actor Daemon {
     private var inFlight: Set<String> = []
     /// Hosts that asked us (Retry-After) to stay away until a date; every source on them waits.
     private var hostHolds: [String: Date] = [:]
+    /// Sources waiting longer than their configured interval, and why (shown in status).
+    private var pacing: [String: SourcePacing] = [:]
     /// Sources currently failing, kept in memory so the per-poll status line costs nothing.
     private var failing: Set<String> = []
     /// User-Agent and watchlist names for polls; rebuilt on reload.
@@ -45,13 +47,18 @@ public actor Daemon {
         self.config = config
         self.pipeline = pipeline
         self.store = store
-        self.poller = SourcePoller(transport: transport, pacer: HostPacer())
+        self.poller = SourcePoller(transport: transport, pacer: HostPacer(), logger: logger)
         self.pollContext = Self.context(config, pipeline.rules)
         self.journaler = AlertJournaler(store: store, journal: journal, logger: logger, output: output)
         self.processor = PollProcessor(
             store: store, journaler: journaler, logger: logger, policy: PollPolicy(), startedAt: Date())
         self.logger = logger
-        self.failing = Set(((try? store.sourceStates()) ?? []).filter { $0.failingSince != nil }.map(\.name))
+        // Rebuilt from the store, so the first STATUS= line after a restart counts the sources
+        // that were failing before it (only those still configured).
+        let configured = Set(config.sources.map(\.name))
+        self.failing = Set(
+            ((try? store.sourceStates()) ?? []).filter { $0.failingSince != nil && configured.contains($0.name) }
+                .map(\.name))
     }
 
     public func setObservers(
@@ -76,7 +83,8 @@ public actor Daemon {
             if !result.raised.isEmpty { onAlerts?() }
         } catch {
             logger.error(
-                "cannot store alert \(alert.alert.ruleID): \(error)", metadata: ["message_id": "\(MessageIDs.trouble)"])
+                "cannot store alert \(alert.alert.ruleID): \(ErrorWords.describe(error))",
+                metadata: ["message_id": "\(MessageIDs.trouble)"])
         }
     }
 
@@ -162,7 +170,7 @@ public actor Daemon {
         do {
             return try store.sourceState(name: name)
         } catch {
-            logger.error("cannot read state of source \(name): \(error)")
+            logger.error("cannot read state of source \(name): \(ErrorWords.describe(error))")
             return nil
         }
     }
@@ -182,6 +190,7 @@ public actor Daemon {
         guard config.sources.contains(where: { $0.name == name }) else { return }
         if let hold = processed.hostHold { hostHolds[hold.host] = hold.until }
         nextPoll[name] = processed.nextPoll ?? .distantFuture
+        pacing[name] = processed.pacing
         if processed.stored {
             if processed.state.failingSince == nil { failing.remove(name) } else { failing.insert(name) }
             storeError = nil
@@ -225,7 +234,9 @@ public actor Daemon {
                 )
             }
         } catch {
-            logger.error("cannot prune \(store.location): \(error)", metadata: ["message_id": "\(MessageIDs.trouble)"])
+            logger.error(
+                "cannot prune \(store.location): \(ErrorWords.describe(error))",
+                metadata: ["message_id": "\(MessageIDs.trouble)"])
         }
     }
 
@@ -260,6 +271,7 @@ public actor Daemon {
         kept.controlSocket = config.controlSocket
         let names = Set(kept.sources.map(\.name))
         for (name, _) in nextPoll where !names.contains(name) { nextPoll[name] = nil }
+        for (name, _) in pacing where !names.contains(name) { pacing[name] = nil }
         failing.formIntersection(names)
         for source in kept.sources {
             if let old = config.sources.first(where: { $0.name == source.name }), old == source { continue }
@@ -271,12 +283,21 @@ public actor Daemon {
         degraded = nil
         pipeline = newPipeline
         pollContext = Self.context(kept, loaded.rules)
+        loadWarnings = loaded.warnings
         if receiversChanged { onReceivers?() }
         let summary = ReloadSummary(
             rules: rules.ruleCount, entities: rules.entityCount, sources: kept.sources.count, warnings: warnings)
         logger.info("reloaded: \(summary.rules) rules, \(summary.entities) entities, \(summary.sources) sources")
         for warning in warnings { logger.warning("\(warning)") }
         return summary
+    }
+
+    /// The running configuration's load warnings (shown in status until the next reload).
+    private var loadWarnings: [String] = []
+
+    /// Keeps the start's load warnings for `status`.
+    public func setLoadWarnings(_ warnings: [String]) {
+        loadWarnings = warnings
     }
 
     /// Why the daemon runs on its last good configuration, when it does (shown in status).
@@ -294,7 +315,8 @@ public actor Daemon {
         do {
             try LastGood(stateDir: config.stateDir).save(config: config, ruleFiles: pipeline.rules.files)
         } catch {
-            logger.warning("cannot keep the accepted configuration in \(config.stateDir)/last-good: \(error)")
+            logger.warning(
+                "cannot keep the accepted configuration in \(config.stateDir)/last-good: \(ErrorWords.describe(error))")
         }
     }
 
@@ -316,7 +338,8 @@ public actor Daemon {
                 lastPoll: state?.lastPollAt, lastSuccess: state?.lastSuccessAt,
                 lastResult: state?.lastResult?.rawValue ?? "pending", error: state?.lastError,
                 consecutiveFailures: state?.consecutiveFailures ?? 0, nextPoll: nextPoll[source.name],
-                itemsSeen: state?.itemsSeen ?? 0)
+                itemsSeen: state?.itemsSeen ?? 0, effectiveInterval: pacing[source.name]?.seconds,
+                intervalReason: pacing[source.name]?.reason)
         }
         let now = Date()
         return DaemonStatus(
@@ -324,15 +347,49 @@ public actor Daemon {
             config: config.path, rules: rules.ruleCount, entities: rules.entityCount,
             alerts: (try? store.alertCount()) ?? 0, pendingDeliveries: (try? store.pendingNotificationCount()) ?? 0,
             databaseBytes: try? store.sizeBytes(), degraded: degraded, storeError: storeError,
-            sources: sources)
+            warnings: loadWarnings, sources: sources)
     }
 
     public func recentAlerts(limit: Int) throws -> [Alert] {
         try store.alerts(limit: limit)
     }
+
+    /// Stories with a report since `since`, newest first (off the actor: a read of the store).
+    public nonisolated func stories(since: Date, limit: Int) throws -> [StorySummary] {
+        try store.stories(since: since, limit: limit)
+    }
+
+    public nonisolated func story(id: String) throws -> StoryDetail? {
+        try store.story(id: id)
+    }
+
+    /// Stored items with their text and the alerts they raised, for backtests.
+    public nonisolated func history(since: Date, limit: Int) throws -> [HistoryItem] {
+        try store.history(since: since, limit: limit)
+    }
 }
 
 extension Daemon {
+    /// The problems of the rule files and receivers a config with errors names, so a check
+    /// reports them in the same run as the config's own errors. (Routes are left out: they
+    /// would report receivers that only failed to parse.)
+    public static func problemsBeyond(_ partial: DaemonConfig) -> [String] {
+        var problems: [String] = []
+        do {
+            _ = try LoadedRules.load(partial.rules)
+        } catch {
+            problems += error.problems
+        }
+        for entry in partial.notify {
+            do {
+                _ = try Pipeline.runtime(entry)
+            } catch {
+                problems.append(error.description)
+            }
+        }
+        return problems
+    }
+
     /// Loads and tests the rules a config names, and builds its routes and receivers, as
     /// startup and reload accept them: every problem, with file:line, or a running pipeline.
     public static func prepare(_ config: DaemonConfig) throws(ReloadError) -> (pipeline: Pipeline, warnings: [String]) {

@@ -121,13 +121,14 @@ public final class DeliveryService: Sendable {
                 }
                 claimed.append(next)
             } catch {
-                logger.error("cannot read the queue of receiver \(name): \(error)")
+                logger.error("cannot read the queue of receiver \(name): \(ErrorWords.describe(error))")
                 break
             }
         }
         guard !claimed.isEmpty else { return 0 }
         var context = self.context
         context.timeout = runtime.timeout
+        context.userAgent = await pipeline().userAgent
         let outcomes = await withTaskGroup(of: (QueuedNotification, DeliveryOutcome).self) { group in
             for (i, n) in claimed.enumerated() {
                 group.addTask { [context] in
@@ -144,6 +145,14 @@ public final class DeliveryService: Sendable {
         return claimed.count
     }
 
+    static func words(_ outcome: DeliveryOutcome) -> String {
+        switch outcome {
+        case .delivered(let detail): "delivered (\(detail))"
+        case .retry(let reason, let after): "retry\(after.map { " after \(Int($0))s" } ?? ""): \(reason)"
+        case .permanent(let reason): "refused for good: \(reason)"
+        }
+    }
+
     private func record(_ outcomes: [(QueuedNotification, DeliveryOutcome)], runtime: ReceiverRuntime) async {
         let name = runtime.name
         let now = Date()
@@ -153,10 +162,12 @@ public final class DeliveryService: Sendable {
         var failed = false
         var succeeded = false
         for (n, outcome) in outcomes {
+            logger.debug(
+                "deliver \(n.id) to \(name) (\(runtime.config.type)), attempt \(n.attempts + 1): \(Self.words(outcome))",
+                metadata: ["receiver": "\(name)"])
             switch outcome {
-            case .delivered(let detail):
+            case .delivered:
                 succeeded = true
-                logger.debug("delivered \(n.id) to \(name): \(detail)")
                 attempt { try store.markDelivered(id: n.id, at: now) }
             case .retry(let reason, let after):
                 failed = true
@@ -225,7 +236,7 @@ public final class DeliveryService: Sendable {
     }
 
     private func attempt(_ body: () throws -> Void) {
-        do { try body() } catch { logger.error("cannot record a delivery result: \(error)") }
+        do { try body() } catch { logger.error("cannot record a delivery result: \(ErrorWords.describe(error))") }
     }
 }
 
@@ -267,10 +278,12 @@ extension DeliveryService {
         do {
             message = try runtime.notifier.render(notification)
         } catch {
-            return NotifyTestResult(receiver: name, outcome: "permanent", detail: "\(error)", notificationID: id)
+            return NotifyTestResult(
+                receiver: name, outcome: "permanent", detail: ErrorWords.describe(error), notificationID: id)
         }
         var context = self.context
         context.timeout = runtime.timeout
+        context.userAgent = await pipeline().userAgent
         switch await runtime.notifier.deliver(message, id: id, context: context) {
         case .delivered(let detail):
             return NotifyTestResult(receiver: name, outcome: "delivered", detail: detail, notificationID: id)

@@ -44,12 +44,13 @@ public struct GroupFlusher: Sendable {
                     do {
                         return .success(try runtime.notifier.render(notification))
                     } catch {
-                        return .failure(FlushFailure("cannot render for \(notification.receiver): \(error)"))
+                        return .failure(
+                            FlushFailure("cannot render for \(notification.receiver): \(ErrorWords.describe(error))"))
                     }
                 }
             } catch {
                 logger.error(
-                    "cannot queue notifications in \(store.location): \(error); the alerts wait in their groups",
+                    "cannot queue notifications in \(store.location): \(ErrorWords.describe(error)); the alerts wait in their groups",
                     metadata: ["message_id": "\(MessageIDs.trouble)"])
                 return total
             }

@@ -1,6 +1,7 @@
 public import Dispatcher
 import Foundation
 public import FrenemyConfig
+import FrenemyModel
 public import Notify
 public import RuleEngine
 
@@ -21,6 +22,11 @@ public struct Pipeline: Sendable {
     public var rules: RuleSet
     public var route: Route
     public var receivers: [String: ReceiverRuntime]
+    /// How reports are gathered into stories (`stories:`).
+    public var stories: StoryMatcher = StoryMatcher()
+    /// frenemy's User-Agent with the config's `user_agent`, on every delivery request as on
+    /// every fetch; swapped with the rest on reload.
+    public var userAgent: String = FrenemyVersion.userAgent
 
     /// Builds and checks everything a config names besides rules: every receiver's keys and
     /// the routing tree, reporting every problem (not only the first) with file:line.
@@ -37,7 +43,10 @@ public struct Pipeline: Sendable {
         switch Route.compile(config) {
         case .success(let route):
             guard problems.isEmpty else { return .failure(ReloadError(problems: problems)) }
-            return .success(Pipeline(rules: rules, route: route, receivers: receivers))
+            return .success(
+                Pipeline(
+                    rules: rules, route: route, receivers: receivers, stories: StoryMatcher(config.stories),
+                    userAgent: config.requestUserAgent(base: FrenemyVersion.userAgent)))
         case .failure(let errors):
             return .failure(ReloadError(problems: problems + errors.errors.map(\.description)))
         }

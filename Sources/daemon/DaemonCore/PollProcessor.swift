@@ -31,6 +31,8 @@ struct PollProcessor: Sendable {
         var stored: Bool
         /// The store's refusal, in words.
         var storeError: String? = nil
+        /// Set when the wait until the next poll differs from the configured interval, and why.
+        var pacing: SourcePacing? = nil
     }
 
     /// Retry soon when the store refused a write (disk full, locked): nothing was lost, and
@@ -48,7 +50,7 @@ struct PollProcessor: Sendable {
             state.configuredURL = source.url
         }
         state.lastPollAt = outcome.at
-        var batch = IngestBatch(now: outcome.at)
+        var batch = IngestBatch(now: outcome.at, stories: StoryRouter(pipeline))
         var hostHold: (String, Date)?
         switch outcome.result {
         case .fetched(let feed):
@@ -61,6 +63,10 @@ struct PollProcessor: Sendable {
             state.nextPollAt = policy.afterSuccess(
                 interval: current.interval, freshnessHint: outcome.freshness, now: outcome.at)
             batch.items = newItems(feed, source: source.name, pipeline: pipeline)
+            logger.debug(
+                "parse \(source.name): \(feed.items.count) items, \(batch.items.count) new, \(feed.warnings.count) warnings",
+                metadata: ["source": "\(source.name)"])
+            logBadInput(feed, source: source)
         case .notModified:
             recovered(&state, source: source)
             state.lastResult = .notModified
@@ -122,17 +128,18 @@ struct PollProcessor: Sendable {
             result = try store.ingest(batch)
         } catch {
             logger.error(
-                "cannot record the poll of \(source.name) in \(store.location): \(error); nothing was marked seen, retrying in \(Int(Self.storeRetry))s",
+                "cannot record the poll of \(source.name) in \(store.location): \(ErrorWords.describe(error)); nothing was marked seen, retrying in \(Int(Self.storeRetry))s",
                 metadata: ["message_id": "\(MessageIDs.trouble)", "source": "\(source.name)"])
             return Processed(
                 source: source.name, state: state, raised: 0, nextPoll: outcome.at.addingTimeInterval(Self.storeRetry),
-                hostHold: hostHold, stored: false, storeError: "\(error)")
+                hostHold: hostHold, stored: false, storeError: ErrorWords.describe(error))
         }
         journaler.record(result.raised)
         setAside(outcome.spooled, source: source.name)
         return Processed(
             source: source.name, state: state, raised: result.raised.count, nextPoll: state.nextPollAt,
-            hostHold: hostHold, stored: true)
+            hostHold: hostHold, stored: true,
+            pacing: SourcePacing.of(outcome, state: state, interval: current.interval))
     }
 
     /// The feed's items not yet seen, each with the alerts it raises. Seen items are left
@@ -142,15 +149,32 @@ struct PollProcessor: Sendable {
         do {
             seen = try store.seenItems(source: source, itemIDs: feed.items.map(\.id))
         } catch {
-            logger.error("cannot read which items of \(source) were seen: \(error)")
+            logger.error("cannot read which items of \(source) were seen: \(ErrorWords.describe(error))")
             seen = []
         }
         var fresh: Set<String> = []
         return feed.items.compactMap { item in
             guard !seen.contains(item.id), fresh.insert(item.id).inserted else { return nil }
-            return IngestItem(
-                source: source, itemID: item.id, title: item.title, link: item.link, published: item.published,
-                alerts: AlertBuilder.alerts(for: item, source: source, pipeline: pipeline))
+            let built = AlertBuilder.item(item, source: source, pipeline: pipeline)
+            if logger.logLevel <= .debug {
+                let fired = built.alerts.map { "\($0.alert.ruleID) (\($0.alert.explanation))" }
+                logger.debug(
+                    "match \(source): '\(item.title)': \(fired.isEmpty ? "no rule matched" : "alerts: " + fired.joined(separator: "; "))",
+                    metadata: ["source": "\(source)"])
+            }
+            return built
+        }
+    }
+
+    /// Items a spool file dropped or skipped for bad input, each logged once with file and line
+    /// (a spool file is read once, then moved aside), so the journal keeps what the two
+    /// seconds of `frenemyctl sources` would lose.
+    private func logBadInput(_ feed: ParsedFeed, source: SourceConfig) {
+        guard source.kind.bodyHandling == .spool else { return }
+        for warning in feed.warnings {
+            logger.warning(
+                "source \(source.name) (\(source.path ?? source.url)): \(warning)",
+                metadata: ["message_id": "\(MessageIDs.trouble)", "source": "\(source.name)"])
         }
     }
 
@@ -204,8 +228,33 @@ struct PollProcessor: Sendable {
             do {
                 _ = try spool.markDone(file.url, failed: file.failed)
             } catch {
-                logger.error("source \(source): cannot move \(file.url.path) aside: \(error)")
+                logger.error("source \(source): cannot move \(file.url.path) aside: \(ErrorWords.describe(error))")
             }
+        }
+    }
+}
+
+/// Why a source waits longer than its configured interval: the publisher's freshness hint
+/// (RSS `<ttl>`, Cache-Control, Expires), a Retry-After, or the backoff after failures.
+struct SourcePacing: Sendable, Equatable {
+    var seconds: TimeInterval
+    var reason: String
+
+    static func of(_ outcome: PollOutcome, state: SourceState, interval: TimeInterval) -> SourcePacing? {
+        guard let next = state.nextPollAt else { return nil }
+        let wait = next.timeIntervalSince(outcome.at)
+        guard wait > interval + 1 else { return nil }
+        switch outcome.result {
+        case .fetched, .notModified:
+            return SourcePacing(seconds: wait, reason: outcome.freshnessSource ?? "the publisher's freshness hint")
+        case .failed:
+            if let retryAfter = outcome.retryAfter, wait <= retryAfter + 1 {
+                return SourcePacing(seconds: wait, reason: "the server's Retry-After")
+            }
+            let n = state.consecutiveFailures
+            return SourcePacing(seconds: wait, reason: "backoff after \(n) failed poll\(n == 1 ? "" : "s")")
+        case .gone:
+            return nil
         }
     }
 }

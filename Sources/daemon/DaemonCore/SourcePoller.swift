@@ -3,6 +3,7 @@ import Foundation
 import FrenemyConfig
 import FrenemyModel
 import HTTPClient
+import Logging
 import SourceAdapters
 import StateStore
 
@@ -27,6 +28,8 @@ struct PollOutcome: Sendable {
     var retryAfter: TimeInterval?
     /// How long the server or feed says the content stays fresh (max-age, Expires, RSS ttl).
     var freshness: TimeInterval?
+    /// Where `freshness` came from, in words ("feed ttl 15m", "Cache-Control/Expires").
+    var freshnessSource: String?
     /// Spool files read by this poll (directory sources).
     var spooled: [SpooledFile] = []
     var at: Date
@@ -46,6 +49,8 @@ struct PollContext: Sendable {
 struct SourcePoller: Sendable {
     let transport: any HTTPTransport
     let pacer: HostPacer
+    /// At debug: every fetch (URL without userinfo, status, bytes, time, validators sent).
+    var logger = Logger(label: "frenemyd")
     var maxBodyBytes = 20 * 1024 * 1024
 
     func poll(_ source: SourceConfig, previous: SourceState?, context: PollContext) async -> PollOutcome {
@@ -106,15 +111,26 @@ struct SourcePoller: Sendable {
         if let etag = previous?.etag { request.headers.add(name: "If-None-Match", value: etag) }
         if let modified = previous?.lastModified { request.headers.add(name: "If-Modified-Since", value: modified) }
         await pacer.wait(url: url, spacing: source.kind.politeness?.minimumSpacing)
+        let validators =
+            [previous?.etag.map { _ in "If-None-Match" }, previous?.lastModified.map { _ in "If-Modified-Since" }]
+            .compactMap { $0 }
+        let started = ContinuousClock.now
         let response: HTTPResponse
         do {
             response = try await transport.send(request)
         } catch {
-            outcome.result = .failed("\(error)")
+            logger.debug(
+                "fetch \(source.name): GET \(Userinfo.redacted(url)) failed after \(Self.elapsed(since: started)): \(ErrorWords.describe(error))",
+                metadata: ["source": "\(source.name)"])
+            outcome.result = .failed(ErrorWords.describe(error))
             return outcome
         }
+        logger.debug(
+            "fetch \(source.name): GET \(Userinfo.redacted(url)) -> HTTP \(response.status), \(response.body.count) bytes in \(Self.elapsed(since: started)); validators sent: \(validators.isEmpty ? "none" : validators.joined(separator: ", "))",
+            metadata: ["source": "\(source.name)"])
         outcome.movedTo = response.permanentRedirectTarget
         outcome.freshness = response.freshnessLifetime(now: now).map(Self.seconds)
+        if outcome.freshness != nil { outcome.freshnessSource = "the server's Cache-Control/Expires" }
         if response.status == 304 {
             return outcome
         }
@@ -141,13 +157,14 @@ struct SourcePoller: Sendable {
                 response.body, kind: source.kind, url: response.effectiveURL,
                 httpCharset: Self.charset(response.headers["Content-Type"]))
             outcome.result = .fetched(feed)
-            if let ttl = feed.feed.ttlMinutes {
-                outcome.freshness = max(outcome.freshness ?? 0, TimeInterval(ttl) * 60)
+            if let ttl = feed.feed.ttlMinutes, TimeInterval(ttl) * 60 > (outcome.freshness ?? 0) {
+                outcome.freshness = TimeInterval(ttl) * 60
+                outcome.freshnessSource = "feed ttl \(ttl)m"
             }
         } catch {
             outcome.bodyHash = previous?.bodyHash
             if error.isRateLimited { outcome.retryAfter = max(outcome.retryAfter ?? 0, 60) }
-            outcome.result = .failed("\(url): \(error)")
+            outcome.result = .failed("\(url): \(ErrorWords.describe(error))")
         }
         return outcome
     }
@@ -161,9 +178,12 @@ struct SourcePoller: Sendable {
         do {
             files = try spool.pending()
         } catch {
-            outcome.result = .failed("\(error)")
+            outcome.result = .failed(ErrorWords.describe(error))
             return outcome
         }
+        logger.debug(
+            "spool \(source.name): \(files.count) settled file\(files.count == 1 ? "" : "s") in \(spool.path)",
+            metadata: ["source": "\(source.name)"])
         guard !files.isEmpty else { return outcome }
         var feeds: [ParsedFeed] = []
         var warnings: [String] = []
@@ -175,7 +195,9 @@ struct SourcePoller: Sendable {
                 feeds.append(feed)
                 outcome.spooled.append(SpooledFile(url: file, failed: false))
             } catch {
-                warnings.append("\(file.lastPathComponent): \(error); moved to \(DirectorySpool.failedFolder)/")
+                warnings.append(
+                    "\(file.lastPathComponent): \(ErrorWords.describe(error)); moved to \(DirectorySpool.failedFolder)/"
+                )
                 outcome.spooled.append(SpooledFile(url: file, failed: true))
             }
         }
@@ -183,6 +205,10 @@ struct SourcePoller: Sendable {
         merged.warnings = warnings + merged.warnings
         outcome.result = .fetched(merged)
         return outcome
+    }
+
+    static func elapsed(since start: ContinuousClock.Instant) -> String {
+        String(format: "%.3fs", seconds(ContinuousClock.now - start))
     }
 
     static func seconds(_ duration: Duration) -> TimeInterval {

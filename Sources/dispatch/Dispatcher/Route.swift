@@ -10,9 +10,9 @@ public struct Route: Sendable {
     public enum Grouping: Sendable, Equatable {
         /// Group by these label names (a name the alert lacks groups as "").
         case labels([String])
-        /// No grouping at all: every alert is its own notification — `group_by: ['...']`, which
-        /// in Alertmanager "effectively disables aggregation", and the behaviour without a
-        /// `route:`.
+        /// No aggregation — `group_by: ['...']`, which in Alertmanager "effectively disables
+        /// aggregation": each report (an item, with every rule it fired) is its own
+        /// notification.
         case none
     }
 
@@ -41,7 +41,9 @@ public struct Route: Sendable {
         public var groupInterval: TimeInterval
         /// Stable for the receiver, route and group labels: the group's identity in the store.
         public var groupKey: String
-        /// Every alert is its own group: the caller adds the alert's id to `groupKey`.
+        /// The alert forms its own group (with the other alerts of its item): the caller adds
+        /// the item's key to `groupKey`. Also when grouping by `story` and the alert belongs to
+        /// none (the daemon's own trouble).
         public var perAlert: Bool
     }
 
@@ -65,16 +67,21 @@ public struct Route: Sendable {
         case .none: group = labels
         case .labels(let names): group = labels.restricted(to: names)
         }
+        let alone: Bool
+        switch grouping {
+        case .none: alone = true
+        case .labels(let names): alone = names.contains("story") && labels["story"].isEmpty
+        }
         return Destination(
             receiver: receiver, routePath: path, groupLabels: group, groupWait: groupWait,
             groupInterval: groupInterval, groupKey: Route.groupKey(receiver: receiver, route: path, labels: group),
-            perAlert: grouping == .none)
+            perAlert: alone)
     }
 
     /// A short stable hash of receiver, route and group labels.
-    public static func groupKey(receiver: String, route: String, labels: LabelSet, alertID: String = "") -> String {
+    public static func groupKey(receiver: String, route: String, labels: LabelSet, seed: String = "") -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a, 64 bit: stable across runs and builds
-        for byte in "\(receiver)\u{0}\(route)\u{0}\(labels.description)\u{0}\(alertID)".utf8 {
+        for byte in "\(receiver)\u{0}\(route)\u{0}\(labels.description)\u{0}\(seed)".utf8 {
             hash ^= UInt64(byte)
             hash = hash &* 0x100_0000_01b3
         }
@@ -82,15 +89,16 @@ public struct Route: Sendable {
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
-    /// Without a `route:`, every alert goes to every receiver at once, one notification per
-    /// alert, as before routing existed.
+    /// Without a `route:`, every alert goes to every receiver, grouped by story: a story's first
+    /// report is notified at once, later reports as one update per `defaultGroupInterval`.
     public static func everyReceiver(_ receivers: [String]) -> Route {
         Route(
-            receiver: "", matchers: [], grouping: .none, groupWait: 0, groupInterval: 0, continue: false,
+            receiver: "", matchers: [], grouping: .labels(["story"]), groupWait: 0,
+            groupInterval: defaultGroupInterval, continue: false,
             routes: receivers.map {
                 Route(
-                    receiver: $0, matchers: [], grouping: .none, groupWait: 0, groupInterval: 0, continue: true,
-                    routes: [], path: "notify.\($0)")
+                    receiver: $0, matchers: [], grouping: .labels(["story"]), groupWait: 0,
+                    groupInterval: defaultGroupInterval, continue: true, routes: [], path: "notify.\($0)")
             }, path: "notify")
     }
 

@@ -59,8 +59,8 @@ struct RuleCompiler {
             id: r.id, title: r.title, severity: r.severity, status: r.status,
             enabled: r.enabled && r.status != .disabled, tags: r.tags, message: message, within: r.within,
             fields: FieldMask(r.fields), cond: cond, unless: unless, unlessLabels: r.unless.map(describe),
-            requiredRoles: requiredRoles(cond), supersedes: Set(r.supersedes.map(\.0)), notInside: notInside,
-            notInsideLabel: notInsideLabel)
+            requiredRoles: requiredRoles(cond), supersedes: Set(r.supersedes.map(\.0)), relation: r.relation ?? r.id,
+            notInside: notInside, notInsideLabel: notInsideLabel)
     }
 
     private func collectBinds(_ c: ConditionDef, _ binds: inout [String: String]) {

@@ -129,6 +129,8 @@ struct RuleDef: Sendable {
     var tests: [RuleTestDef]
     /// Rules whose firing on the same item this rule's firing replaces (`supersedes:`).
     var supersedes: [(String, Loc)] = []
+    /// What kind of event the rule reports (`relation:`), for story grouping; the id if unset.
+    var relation: String? = nil
     /// `not_inside: [after_context]`: lists whose phrases open a clause ("after ...",
     /// "following ...") in which the firing's cues must not lie.
     var notInside: [(String, Loc)] = []

@@ -75,6 +75,8 @@ final class CompiledRule: Sendable {
     let requiredRoles: UInt64
     /// Ids of the rules whose firing on the same item this rule's firing replaces.
     let supersedes: Set<String>
+    /// The kind of event (`relation:`), so reports of one event group into one story.
+    let relation: String
     /// Phrase ids that open a clause the firing's cues must not lie in (`not_inside:`), and how
     /// the explanation names that check.
     let notInside: Set<Int>
@@ -83,7 +85,8 @@ final class CompiledRule: Sendable {
     init(
         id: String, title: String, severity: Severity, status: RuleStatus, enabled: Bool, tags: [String],
         message: String, within: MatchWindow, fields: FieldMask, cond: Cond, unless: [Cond], unlessLabels: [String],
-        requiredRoles: UInt64, supersedes: Set<String> = [], notInside: Set<Int> = [], notInsideLabel: String? = nil
+        requiredRoles: UInt64, supersedes: Set<String> = [], relation: String? = nil, notInside: Set<Int> = [],
+        notInsideLabel: String? = nil
     ) {
         self.id = id
         self.title = title
@@ -99,6 +102,7 @@ final class CompiledRule: Sendable {
         self.unlessLabels = unlessLabels
         self.requiredRoles = requiredRoles
         self.supersedes = supersedes
+        self.relation = relation ?? id
         self.notInside = notInside
         self.notInsideLabel = notInsideLabel
     }

@@ -309,7 +309,8 @@ extension Engine {
             compact: compact(evidence, cues, rule.within, w.scan.field))
         return RuleMatch(
             ruleID: rule.id, ruleTitle: rule.title, severity: rule.severity, status: rule.status, tags: rule.tags,
-            message: renderMessage(rule, bindings, item), bindings: bindings, explanation: explanation)
+            message: renderMessage(rule, bindings, item), bindings: bindings, explanation: explanation,
+            relation: rule.relation)
     }
 
     private func compact(_ ents: [EntityEvidence], _ cues: [CueEvidence], _ within: MatchWindow, _ f: MatchField)

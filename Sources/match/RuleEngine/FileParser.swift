@@ -11,8 +11,8 @@ struct FileParser {
         "id", "name", "roles", "aliases", "tickers", "parent", "exclude", "override", "description", "ordinary_word",
     ]
     static let ruleKeys = [
-        "id", "title", "description", "severity", "tags", "status", "enabled", "message", "references", "match",
-        "unless", "tests", "override", "supersedes", "not_inside",
+        "id", "title", "description", "severity", "tags", "relation", "status", "enabled", "message", "references",
+        "match", "unless", "tests", "override", "supersedes", "not_inside",
     ]
     static let overrideKeys = [
         "id", "override", "enabled", "severity", "status", "title", "description", "message", "tags", "references",
@@ -168,6 +168,7 @@ struct FileParser {
                 sawSeverity = true
                 if let s = severity(v) { rule.severity = s }
             case "tags": rule.tags = (r.strings(v, "tags") ?? []).map(\.0)
+            case "relation": rule.relation = r.nonEmptyString(v, "relation")
             case "status": if let s = status(v) { rule.status = s }
             case "enabled": rule.enabled = r.bool(v, "enabled") ?? true
             case "message": rule.message = r.nonEmptyString(v, "message")

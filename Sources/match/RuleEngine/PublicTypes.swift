@@ -106,6 +106,9 @@ public struct RuleMatch: Sendable, Equatable, Codable {
     public var message: String
     public var bindings: [RoleBinding]
     public var explanation: MatchExplanation
+    /// The kind of event the rule reports (its `relation:`, else its id): reports between the
+    /// same entities with compatible relations are one story.
+    public var relation: String = ""
     /// Same as `explanation.compact`.
     public var compactExplanation: String { explanation.compact }
 }

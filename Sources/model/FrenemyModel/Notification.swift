@@ -20,11 +20,15 @@ public struct AlertNotification: Sendable, Codable, Equatable {
     public var alerts: [Alert]
     /// How many alerts the group holds in all, including those reported earlier.
     public var groupAlertCount: Int
+    /// The story every alert of the message belongs to, as it stands when the message is
+    /// made (reports gathered so far); nil when the alerts span several stories or none.
+    public var story: StoryFacts?
     public var createdAt: Date
 
     public init(
         id: String, receiver: String, groupLabels: LabelSet, groupKey: String, sequence: Int = 1,
-        threadRootID: String? = nil, alerts: [Alert], groupAlertCount: Int? = nil, createdAt: Date
+        threadRootID: String? = nil, alerts: [Alert], groupAlertCount: Int? = nil, story: StoryFacts? = nil,
+        createdAt: Date
     ) {
         self.id = id
         self.receiver = receiver
@@ -34,6 +38,7 @@ public struct AlertNotification: Sendable, Codable, Equatable {
         self.threadRootID = threadRootID ?? id
         self.alerts = alerts
         self.groupAlertCount = groupAlertCount ?? alerts.count
+        self.story = story
         self.createdAt = createdAt
     }
 

@@ -51,7 +51,7 @@ extension HTTPNotifier {
         } catch is CancellationError {
             return .retry(reason: "cancelled (daemon stopping)", after: nil)
         } catch {
-            return .retry(reason: Redact.text("\(error)", secrets: [address]), after: nil)
+            return .retry(reason: Redact.text(ErrorWords.describe(error), secrets: [address]), after: nil)
         }
     }
 }

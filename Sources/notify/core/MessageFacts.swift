@@ -40,6 +40,8 @@ public struct MessageFacts: Sendable, Equatable {
     /// How many alerts the group holds in all.
     public var groupAlertCount: Int
     public var alertIDs: [String]
+    /// The story reported, with the reports it holds by now (nil across several stories).
+    public var story: StoryFacts?
 
     public init(_ notification: AlertNotification) {
         let lead = notification.lead
@@ -52,6 +54,7 @@ public struct MessageFacts: Sendable, Equatable {
         why = lead?.explanation ?? ""
         isUpdate = notification.isUpdate
         groupAlertCount = notification.groupAlertCount
+        story = notification.story
         alertIDs = notification.alerts.map(\.id)
         let ordered = notification.alerts.sorted { a, b in
             a.id == lead?.id ? b.id != lead?.id : (b.id != lead?.id && a.createdAt < b.createdAt)

@@ -133,7 +133,7 @@ public struct EmailNotifier: Notifier {
             if let code = error.code, (500..<600).contains(code) { return .permanent(reason: reason) }
             return .retry(reason: reason, after: nil)
         } catch {
-            return .retry(reason: Redact.text("\(error)", secrets: secrets), after: nil)
+            return .retry(reason: Redact.text(ErrorWords.describe(error), secrets: secrets), after: nil)
         }
     }
 }

@@ -8,7 +8,8 @@ public import FrenemyModel
 ///
 ///     {"type": "alert.raised", "timestamp": "<RFC 3339>", "data": <lead alert>,
 ///      "notification": {"id", "receiver", "group_key", "group_labels", "sequence",
-///                       "alert_count", "alerts": [<alert>, ...]}}
+///                       "alert_count", "alerts": [<alert>, ...],
+///                       "story": {"id", "title", "reports", "first_at"} (when one story)}}
 ///
 /// The notification id is the `webhook-id`, the same on every retry, so receivers deduplicate.
 public struct WebhookNotifier: HTTPNotifier {
@@ -47,9 +48,10 @@ public struct WebhookNotifier: HTTPNotifier {
             var sequence: Int
             var alertCount: Int
             var alerts: [Alert]
+            var story: StoryFacts?
 
             enum CodingKeys: String, CodingKey {
-                case id, receiver, sequence, alerts
+                case id, receiver, sequence, alerts, story
                 case groupKey = "group_key"
                 case groupLabels = "group_labels"
                 case alertCount = "alert_count"
@@ -68,7 +70,7 @@ public struct WebhookNotifier: HTTPNotifier {
             notification: .init(
                 id: notification.id, receiver: notification.receiver, groupKey: notification.groupKey,
                 groupLabels: notification.groupLabels, sequence: notification.sequence,
-                alertCount: notification.groupAlertCount, alerts: notification.alerts))
+                alertCount: notification.groupAlertCount, alerts: notification.alerts, story: notification.story))
         do {
             return OutgoingMessage(body: try JSONEncoder.frenemy.encode(envelope))
         } catch {

@@ -6,38 +6,48 @@ extension SQLiteStore {
     // MARK: Ingestion
 
     public func ingest(_ batch: IngestBatch) throws -> IngestResult {
-        let encoded =
-            try batch.items.flatMap(\.alerts).map { try SQLiteStore.encode($0.alert) }
-            + batch.alerts.map { try SQLiteStore.encode($0.alert) }
-        return try with { db in
+        try with { db in
             try db.transaction {
                 var result = IngestResult()
-                var bodies = encoded[...]
                 for item in batch.items {
                     let isNew =
                         try db.run(
                             """
-                            INSERT INTO items (source, item_id, title, link, published, first_seen)
-                            VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source, item_id) DO NOTHING
+                            INSERT INTO items (source, item_id, title, link, published, first_seen, summary, content)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, item_id) DO NOTHING
                             """,
                             [
                                 .text(item.source), .text(item.itemID), .text(item.title), .text(item.link),
-                                .date(item.published), .date(batch.now),
+                                .date(item.published), .date(batch.now), .text(item.summary.map(Self.capped)),
+                                .text(item.content.map(Self.capped)),
                             ]) == 1
-                    let itemBodies = bodies.prefix(item.alerts.count)
-                    bodies = bodies.dropFirst(item.alerts.count)
                     guard isNew else { continue }
                     result.newItems += 1
-                    for (alert, body) in zip(item.alerts, itemBodies) {
-                        if try SQLiteStore.store(alert, body: body, db: db, now: batch.now) {
-                            result.raised.append(alert.alert)
+                    // A rule fires once per item key: the same article reached through another
+                    // feed raises nothing, and is not a new report of its story.
+                    var fresh = try item.alerts.filter {
+                        try !SQLiteStore.hasFired(ruleID: $0.alert.ruleID, itemKey: $0.itemKey, db: db)
+                    }
+                    guard !fresh.isEmpty else { continue }
+                    var storyID: String?
+                    if let desk = batch.stories, let report = item.story {
+                        let id = try SQLiteStore.gather(report, desk: desk, db: db)
+                        storyID = id
+                        try db.run(
+                            "UPDATE items SET story_id = ? WHERE source = ? AND item_id = ?",
+                            [.text(id), .text(item.source), .text(item.itemID)])
+                        for i in fresh.indices {
+                            fresh[i].alert.labels.add("story", id)
+                            fresh[i].destinations = desk.destinations(
+                                fresh[i].alert.labels, groupSeed: fresh[i].itemKey)
                         }
                     }
-                }
-                for (alert, body) in zip(batch.alerts, bodies) {
-                    if try SQLiteStore.store(alert, body: body, db: db, now: batch.now) {
+                    for alert in fresh where try SQLiteStore.store(alert, story: storyID, db: db, now: batch.now) {
                         result.raised.append(alert.alert)
                     }
+                }
+                for alert in batch.alerts where try SQLiteStore.store(alert, story: nil, db: db, now: batch.now) {
+                    result.raised.append(alert.alert)
                 }
                 if let source = batch.source { try SQLiteStore.save(source, db: db) }
                 return result
@@ -45,22 +55,34 @@ extension SQLiteStore {
         }
     }
 
+    /// Summaries and content kept for backtests: enough for any rule window, bounded per item.
+    static let keptTextLimit = 16_384
+
+    private static func capped(_ text: String) -> String {
+        text.utf8.count <= keptTextLimit ? text : String(decoding: text.utf8.prefix(keptTextLimit), as: UTF8.self)
+    }
+
     private static func encode(_ alert: Alert) throws -> String {
         String(decoding: try JSONEncoder.frenemy.encode(alert), as: UTF8.self)
     }
 
+    static func hasFired(ruleID: String, itemKey: String, db: Connection) throws -> Bool {
+        try db.scalarInt(
+            "SELECT 1 FROM alerts WHERE rule_id = ? AND item_key = ?", [.text(ruleID), .text(itemKey)]) != nil
+    }
+
     /// Stores one alert unless its rule already fired for its key, and adds it to each of its
     /// groups, scheduling the group's next notification.
-    private static func store(_ new: IngestAlert, body: String, db: Connection, now: Date) throws -> Bool {
+    private static func store(_ new: IngestAlert, story: String?, db: Connection, now: Date) throws -> Bool {
         let alert = new.alert
         let inserted = try db.run(
             """
-            INSERT INTO alerts (id, rule_id, item_key, source, severity, created_at, body)
-            VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rule_id, item_key) DO NOTHING
+            INSERT INTO alerts (id, rule_id, item_key, source, severity, created_at, body, story_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rule_id, item_key) DO NOTHING
             """,
             [
                 .text(alert.id), .text(alert.ruleID), .text(new.itemKey), .text(alert.source),
-                .text(alert.severity.rawValue), .date(alert.createdAt), .text(body),
+                .text(alert.severity.rawValue), .date(alert.createdAt), .text(try encode(alert)), .text(story),
             ])
         guard inserted == 1 else { return false }
         for d in new.destinations {
@@ -141,7 +163,8 @@ extension SQLiteStore {
                         (try? JSONDecoder.frenemy.decode(LabelSet.self, from: Data(labelsJSON.utf8))) ?? LabelSet()
                     let notification = AlertNotification(
                         id: id, receiver: receiver, groupLabels: labels, groupKey: key, sequence: sent + 1,
-                        threadRootID: root ?? id, alerts: alerts, groupAlertCount: total, createdAt: now)
+                        threadRootID: root ?? id, alerts: alerts, groupAlertCount: total,
+                        story: try SQLiteStore.storyFacts(for: alerts, db: db), createdAt: now)
                     switch render(notification) {
                     case .success(let message):
                         try SQLiteStore.enqueue(notification, message: message, db: db, now: now)

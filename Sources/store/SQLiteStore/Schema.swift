@@ -4,7 +4,7 @@
 ///
 /// Rules for later releases: never edit a shipped migration, only append a new one.
 enum Schema {
-    static let migrations: [String] = [v1, v2]
+    static let migrations: [String] = [v1, v2, v3]
 
     static var latestVersion: Int { migrations.count }
 
@@ -148,6 +148,33 @@ enum Schema {
         INSERT OR IGNORE INTO notification_alerts (notification_id, alert_id)
         SELECT webhook_id, alert_id FROM deliveries WHERE state = 'pending';
         DROP TABLE deliveries;
+        """
+
+    /// v3 (frenemy 0.3): stories. Reports of one event (same entities, compatible relation,
+    /// or a near-duplicate headline, within the story window) share a story; items and
+    /// alerts name theirs. Items keep their summary and content (capped) so a candidate rule
+    /// set can be run over stored history (`frenemyctl backtest`).
+    static let v3 = """
+        CREATE TABLE stories (
+            id         TEXT PRIMARY KEY,
+            title      TEXT NOT NULL,
+            entities   TEXT NOT NULL,
+            relations  TEXT NOT NULL,
+            rules      TEXT NOT NULL,
+            signature  BLOB NOT NULL,
+            reports    INTEGER NOT NULL DEFAULT 0,
+            severity   TEXT NOT NULL,
+            first_at   INTEGER NOT NULL,
+            last_at    INTEGER NOT NULL
+        );
+        CREATE INDEX stories_last_at ON stories (last_at);
+        ALTER TABLE items ADD COLUMN story_id TEXT;
+        ALTER TABLE items ADD COLUMN summary TEXT;
+        ALTER TABLE items ADD COLUMN content TEXT;
+        CREATE INDEX items_story ON items (story_id) WHERE story_id IS NOT NULL;
+        CREATE INDEX items_first_seen ON items (first_seen);
+        ALTER TABLE alerts ADD COLUMN story_id TEXT;
+        CREATE INDEX alerts_story ON alerts (story_id) WHERE story_id IS NOT NULL;
         """
 
     /// Brings `db` to the latest version. Refuses a database written by a newer frenemy, since

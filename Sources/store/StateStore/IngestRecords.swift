@@ -9,13 +9,34 @@ public struct IngestBatch: Sendable {
     /// Alerts not tied to a new item (a source's trouble, a receiver given up).
     public var alerts: [IngestAlert]
     public var now: Date
+    /// Gathers new items' alerts into stories and routes them; without it, items' alerts keep
+    /// the destinations they came with and belong to no story.
+    public var stories: (any StoryDesk)?
 
-    public init(source: SourceState? = nil, items: [IngestItem] = [], alerts: [IngestAlert] = [], now: Date = Date()) {
+    public init(
+        source: SourceState? = nil, items: [IngestItem] = [], alerts: [IngestAlert] = [], now: Date = Date(),
+        stories: (any StoryDesk)? = nil
+    ) {
         self.source = source
         self.items = items
         self.alerts = alerts
         self.now = now
+        self.stories = stories
     }
+}
+
+/// The decisions ingestion needs once it knows which stories are open: which one a report
+/// joins, and the groups an alert joins once its `story` label is set (a route may group by
+/// it). Pure; the store asks inside its transaction, so two polls reporting one event at the
+/// same moment still make one story.
+public protocol StoryDesk: Sendable {
+    /// The earliest `lastAt` of a story that `report` could still join.
+    func openSince(_ report: StoryReport) -> Date
+    /// The story `report` joins among `open`, or nil for a new one.
+    func story(for report: StoryReport, among open: [StorySummary]) -> String?
+    /// The groups an alert with `labels` joins; `groupSeed` identifies its own group when its
+    /// route does not aggregate (the item, so one item's alerts are one notification).
+    func destinations(_ labels: LabelSet, groupSeed: String) -> [GroupDestination]
 }
 
 /// One item of a feed, with the alerts it raises if it is new.
@@ -25,17 +46,27 @@ public struct IngestItem: Sendable {
     public var title: String
     public var link: String?
     public var published: Date?
+    /// Kept (capped) with the item so a candidate rule set can be run over history.
+    public var summary: String?
+    public var content: String?
     public var alerts: [IngestAlert]
+    /// What the item says about its event, when it raised alerts: the store gathers it into
+    /// a story (see `IngestBatch.stories`).
+    public var story: StoryReport?
 
     public init(
-        source: String, itemID: String, title: String, link: String?, published: Date?, alerts: [IngestAlert] = []
+        source: String, itemID: String, title: String, link: String?, published: Date?, summary: String? = nil,
+        content: String? = nil, alerts: [IngestAlert] = [], story: StoryReport? = nil
     ) {
         self.source = source
         self.itemID = itemID
         self.title = title
         self.link = link
         self.published = published
+        self.summary = summary
+        self.content = content
         self.alerts = alerts
+        self.story = story
     }
 }
 

@@ -8,7 +8,7 @@ public import FrenemyModel
 ///
 /// Every call is short and synchronous; implementations are thread-safe.
 public typealias StateStore = SourceStateStore & ItemLedger & AlertLog & Ingestion & Dispatching & Outbox
-    & ReceiverStates & JournalOutbox & StoreMaintenance
+    & ReceiverStates & JournalOutbox & StoreMaintenance & StoryLedger & ItemHistory
 
 /// What each source last answered (validators, health, schedule).
 public protocol SourceStateStore: Sendable {
@@ -30,6 +30,20 @@ public protocol AlertLog: Sendable {
     func alert(id: String) throws -> Alert?
     func alertCount() throws -> Int
     func hasFired(ruleID: String, itemKey: String) throws -> Bool
+}
+
+/// Stories: reports of one event gathered together (see `StoryDesk`).
+public protocol StoryLedger: Sendable {
+    /// Stories with a report since `since`, newest first.
+    func stories(since: Date, limit: Int) throws -> [StorySummary]
+    /// One story with its reports and every notification sent about it.
+    func story(id: String) throws -> StoryDetail?
+}
+
+/// Items kept with their text, and the alerts they raised, for backtests of candidate rules.
+public protocol ItemHistory: Sendable {
+    /// Items first seen since `since`, oldest first, at most `limit`.
+    func history(since: Date, limit: Int) throws -> [HistoryItem]
 }
 
 /// The one write of a poll: the items a feed marks seen, the alerts they raise, the groups

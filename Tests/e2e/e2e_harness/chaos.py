@@ -31,7 +31,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from e2e_harness import rules  # noqa: E402
-from e2e_harness.daemon import Bins, q  # noqa: E402
+from e2e_harness.daemon import Bins, per_item_route, q  # noqa: E402
 from e2e_harness.journal import Journal  # noqa: E402
 
 
@@ -141,7 +141,8 @@ def run(bins: Bins, workdir: Path, kills: int, seed: int, min_up: float = 0.2, m
     config.write_text("\n".join([
         f"state_dir: {q(str(workdir / 'state'))}", f"control_socket: {q(str(sock))}", "rules:",
         f"  - {q(str(workdir / 'rules'))}", "sources:", f"  - name: {q(src)}", f"    url: {q(feed.url)}",
-        "    interval: 1s", "notify:", "  - name: hook", "    type: webhook", f"    url: {q(receiver.url)}", ""]))
+        "    interval: 1s", "notify:", "  - name: hook", "    type: webhook", f"    url: {q(receiver.url)}",
+        per_item_route(["hook"])]))
     stderr = open(workdir / "frenemyd.stderr", "ab")
     started = time.monotonic()
     try:

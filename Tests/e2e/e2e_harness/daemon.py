@@ -46,8 +46,10 @@ def config_yaml(
     rules: list[str],
     sources: list[dict],
     notify: list[dict] | None = None,
+    route: str | None = None,
 ) -> str:
-    """The config file text with the keys of the contract, each value quoted."""
+    """The config file text with the keys of the contract, each value quoted. With receivers and no
+    `route`, each report is its own notification (`per_item_route`)."""
     lines = [f"state_dir: {q(state_dir)}", f"control_socket: {q(control_socket)}", "rules:"]
     lines += [f"  - {q(r)}" for r in rules]
     lines.append("sources:")
@@ -60,6 +62,8 @@ def config_yaml(
             if key not in ("name", "url", "interval"):
                 lines.append(f"    {key}: {q(value) if isinstance(value, str) else json.dumps(value)}")
     if notify:
+        # The route first, so a test may append keys to the last receiver.
+        lines.append((per_item_route([n["name"] for n in notify]) if route is None else route).rstrip("\n"))
         lines.append("notify:")
         for n in notify:
             lines.append(f"  - name: {q(n['name'])}")
@@ -86,7 +90,13 @@ class DaemonProcess:
     """frenemyd running in the background (foreground mode, as systemd runs it)."""
 
     def __init__(
-        self, bins: Bins, config: Path, socket_path: Path, log_dir: Path, env: dict[str, str] | None = None
+        self,
+        bins: Bins,
+        config: Path,
+        socket_path: Path,
+        log_dir: Path,
+        env: dict[str, str] | None = None,
+        args: list[str] | None = None,
     ) -> None:
         self.bins = bins
         self.config = config
@@ -94,7 +104,7 @@ class DaemonProcess:
         self.stderr_path = log_dir / f"frenemyd-{time.monotonic_ns()}.stderr"
         self.stdout_path = self.stderr_path.with_suffix(".stdout")
         self.proc = subprocess.Popen(
-            [str(bins.frenemyd), "--config", str(config)],
+            [str(bins.frenemyd), "--config", str(config), *(args or [])],
             stdin=subprocess.DEVNULL,
             stdout=open(self.stdout_path, "wb"),
             stderr=open(self.stderr_path, "wb"),
@@ -252,8 +262,10 @@ class Frenemy:
     def check_config(self, config: Path) -> subprocess.CompletedProcess:
         return self.run("--config", str(config), "--check-config", timeout=30)
 
-    def start(self, config: Path, wait: bool = True, env: dict[str, str] | None = None) -> DaemonProcess:
-        d = DaemonProcess(self.bins, config, self.socket, self.dir, env=env)
+    def start(
+        self, config: Path, wait: bool = True, env: dict[str, str] | None = None, args: list[str] | None = None
+    ) -> DaemonProcess:
+        d = DaemonProcess(self.bins, config, self.socket, self.dir, env=env, args=args)
         self.daemons.append(d)
         if wait:
             d.wait_ready()
@@ -300,3 +312,14 @@ def unix_http(socket_path: Path, method: str, path: str, body: bytes | None = No
         return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
     finally:
         conn.close()
+
+
+def per_item_route(receivers: list[str]) -> str:
+    """A `route:` sending every alert to every receiver, each report its own notification at once
+    (`group_by: ['...']`). Tests of delivery mechanics (retries, restarts, kills) count one
+    notification per item with it; without a route, reports of one story are digested per
+    group_interval (tests/test_stories.py covers that default)."""
+    lines = ["route:", f"  receiver: {q(receivers[0])}", "  group_by: ['...']", "  group_wait: 0s", "  routes:"]
+    for name in receivers:
+        lines += [f"    - receiver: {q(name)}", "      continue: true"]
+    return "\n".join(lines) + "\n"
