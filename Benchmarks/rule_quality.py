@@ -9,6 +9,8 @@ companies and a deal word"). Figures are printed as ratios.
     python3 Benchmarks/rule_quality.py                      # both splits, shipped rules
     python3 Benchmarks/rule_quality.py --errors dev          # list dev misses and false alarms
     python3 Benchmarks/rule_quality.py --json                # machine-readable summary
+    python3 Benchmarks/rule_quality.py --per-rule --split dev  # precision, recall, false alarms, misses per rule
+    python3 Benchmarks/rule_quality.py --labels FILE --companies FILE   # another labelled file
 
 Scoring, per item (one notification per item, as the dispatch stage merges an item's alerts):
 - an alert is *right* when its vendor and competitor are the labelled pair (or a listed
@@ -35,7 +37,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO / "Tests" / "e2e" / "fixtures" / "quality"
+CORPUS = REPO / "Tests" / "quality"
 
 # Directional rules and the role that is the actor (buyer, investor, the company hiring).
 DIRECTIONAL = {
@@ -71,13 +73,15 @@ def write_watchlist(companies: list[dict], path: Path) -> None:
         lines.append(f"    name: {json.dumps(c['name'])}")
         lines.append("    roles: [vendor, competitor]")
         lines.append(f"    aliases: {json.dumps(c['aliases'], ensure_ascii=False)}")
+        if c.get("ordinary_word"):
+            lines.append("    ordinary_word: true")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def find_frenemyctl(explicit: str | None) -> str:
     if explicit:
         return explicit
-    for scratch in (".build-rules", ".build"):
+    for scratch in (".build", ".build-quality", ".build-rules"):
         candidate = REPO / scratch / "debug" / "frenemyctl"
         if candidate.exists():
             return str(candidate)
@@ -212,6 +216,55 @@ def score_with(items: list[dict], alerts: dict[str, list[dict]], directed: bool)
     }
 
 
+# The rule a labelled deal is expected to raise, for "misses per rule".
+RULE_FOR_RELATION = {
+    "acquisition": "competitor-acquires-vendor",
+    "investment": "competitor-invests-in-vendor",
+    "partnership": "vendor-signs-with-competitor",
+    "executive_move": "vendor-executive-joins-competitor",
+}
+
+
+def per_rule(items: list[dict], alerts: dict[str, list[dict]]) -> dict[str, dict]:
+    """Per rule: its alerts, how many were right, its false alarms (wrong pair or direction, or
+    no deal), and the labelled deals of its relation that no right alert caught (misses). An
+    investment the other way round counts for vendor-invests-in-competitor as well."""
+    out: dict[str, dict] = defaultdict(lambda: {"alerts": 0, "right": 0, "false": [], "missed": [], "deals": 0})
+    for item in items:
+        got = alerts.get(item["id"], [])
+        for a in got:
+            r = out[a["rule"]]
+            r["alerts"] += 1
+            if alert_is_right(a, item):
+                r["right"] += 1
+            else:
+                r["false"].append((item, a))
+        if item["relation"] != "none":
+            rule = RULE_FOR_RELATION.get(item["relation"])
+            if rule:
+                out[rule]["deals"] += 1
+                if not any(alert_is_right(a, item) for a in got):
+                    out[rule]["missed"].append(item)
+    for r in out.values():
+        r["precision"] = r["right"] / r["alerts"] if r["alerts"] else 1.0
+        caught = r["deals"] - len(r["missed"])
+        r["recall"] = caught / r["deals"] if r["deals"] else 1.0
+    return dict(sorted(out.items()))
+
+
+def print_per_rule(name: str, rules: dict[str, dict], errors: bool) -> None:
+    print(f"  per rule, {name} (recall: deals of the rule's relation caught by a right alert of any rule):")
+    for rule, r in rules.items():
+        print(f"    {rule:<36} alerts {r['alerts']:>3}  precision {r['precision']:.2f} ({r['right']}/{r['alerts']})  "
+              f"recall {r['recall']:.2f} ({r['deals'] - len(r['missed'])}/{r['deals']})  "
+              f"false alarms {len(r['false'])}  misses {len(r['missed'])}")
+        if errors:
+            for item, a in r["false"]:
+                print(f"      false alarm [{item['id']}] ({item['kind']}) {a['competitor']}/{a['vendor']}: {item['title']}")
+            for item in r["missed"]:
+                print(f"      miss [{item['id']}] {item['actor']} -> {item['object']}: {item['title']}")
+
+
 def print_report(name: str, s: dict) -> None:
     print(f"  {name:<9} items {s['items']:>3}  deals {s['deals']:>3}  alerted {s['alerted']:>3}  "
           f"precision {s['precision']:.2f} ({s['tp']}/{s['alerted']})  recall {s['recall']:.2f} ({s['tp']}/{s['deals']})  "
@@ -230,15 +283,18 @@ def print_kinds(s: dict) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--frenemyctl", help="path of the frenemyctl binary (default: .build-rules or .build debug)")
+    ap.add_argument("--frenemyctl", help="path of the frenemyctl binary (default: the .build, .build-quality or .build-rules debug build)")
     ap.add_argument("--rules", nargs="+", default=[str(REPO / "Rules")], help="rule files or directories")
-    ap.add_argument("--corpus", default=str(CORPUS / "headlines.jsonl"))
+    ap.add_argument("--labels", "--corpus", dest="corpus", default=str(CORPUS / "headlines.jsonl"),
+                    help="labelled headlines, one JSON object a line (Tests/quality/README.md)")
     ap.add_argument("--companies", default=str(CORPUS / "companies.json"))
     ap.add_argument("--errors", choices=["dev", "heldout"], help="list the misses and false alarms of one split")
     ap.add_argument("--kinds", action="store_true", help="break the figures down per kind")
     ap.add_argument("--split", choices=["dev", "heldout", "both"], default="both",
                     help="which split to report (tune with --split dev; heldout is for the final report)")
     ap.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
+    ap.add_argument("--per-rule", action="store_true",
+                    help="precision, recall, false alarms and misses per rule (listed with --errors for that split)")
     args = ap.parse_args()
 
     items = load_corpus(Path(args.corpus))
@@ -265,6 +321,9 @@ def main() -> int:
             print_report(split, results[matcher][split])
             if args.kinds:
                 print_kinds(results[matcher][split])
+    if args.per_rule:
+        for split in shown:
+            print_per_rule(split, per_rule(splits[split], frenemy), errors=args.errors == split)
     f, n = results["frenemy"]["dev"], results["naive"]["dev"]
     print(f"ratio frenemy/naive on dev: precision {f['precision'] / n['precision']:.2f}x, "
           f"recall {f['recall'] / n['recall']:.2f}x")

@@ -191,7 +191,8 @@ enum EvidenceText {
             let via = entity.viaEntityName.map { " via \($0)" } ?? ""
             out.append(
                 "\(indent)entity \(entity.role): \(entity.entityName)\(via) — alias '\(entity.alias)' matched"
-                    + " '\(entity.span.text)' in \(entity.field.rawValue) at \(entity.span.start)-\(entity.span.end)")
+                    + " '\(entity.span.text)' in \(entity.field.rawValue) at \(entity.span.start)-\(entity.span.end)"
+                    + (entity.confirmedBy.map { "; an ordinary word here, confirmed by \($0)" } ?? ""))
         }
         for cue in e.cues {
             let list = cue.list.map { " (list \($0))" } ?? ""

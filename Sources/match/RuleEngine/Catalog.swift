@@ -36,6 +36,7 @@ enum Layering {
                 out[i].tickers += o.tickers
                 out[i].exclude += o.exclude
                 if let p = o.parent { out[i].parent = p }
+                if o.ordinaryWord { out[i].ordinaryWord = true }
             }
         }
         return out

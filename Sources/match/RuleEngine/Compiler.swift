@@ -47,11 +47,20 @@ struct RuleCompiler {
             }
         }
         checkSatisfiable(r)
+        var notInside: Set<Int> = []
+        if !r.notInside.isEmpty,
+            case .phrase(let ids, _)? = resolve(.phrase(phrases: [], lists: r.notInside, fields: nil, r.loc), r.fields)
+        {
+            notInside = Set(ids.keys)
+        }
+        let notInsideLabel =
+            r.notInside.isEmpty ? nil : "not inside a clause opened by " + r.notInside.map(\.0).joined(separator: ", ")
         return CompiledRule(
             id: r.id, title: r.title, severity: r.severity, status: r.status,
             enabled: r.enabled && r.status != .disabled, tags: r.tags, message: message, within: r.within,
             fields: FieldMask(r.fields), cond: cond, unless: unless, unlessLabels: r.unless.map(describe),
-            requiredRoles: requiredRoles(cond), supersedes: Set(r.supersedes.map(\.0)), relation: r.relation ?? r.id)
+            requiredRoles: requiredRoles(cond), supersedes: Set(r.supersedes.map(\.0)), relation: r.relation ?? r.id,
+            notInside: notInside, notInsideLabel: notInsideLabel)
     }
 
     private func collectBinds(_ c: ConditionDef, _ binds: inout [String: String]) {

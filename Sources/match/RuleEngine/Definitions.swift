@@ -93,6 +93,10 @@ struct EntityDef: Sendable {
     var exclude: [(String, Loc)]
     var parent: (String, Loc)?
     var description: String?
+    /// `ordinary_word: true`: the name is also a common word ("Block", "Nice", "Snap"), so a
+    /// one-word mention whose capital letter says nothing (first word of a sentence, title-case
+    /// or all-caps text) counts only when the item confirms it (see `Engine.confirmOrdinaryWords`).
+    var ordinaryWord: Bool = false
     var loc: Loc
 }
 
@@ -127,6 +131,9 @@ struct RuleDef: Sendable {
     var supersedes: [(String, Loc)] = []
     /// What kind of event the rule reports (`relation:`), for story grouping; the id if unset.
     var relation: String? = nil
+    /// `not_inside: [after_context]`: lists whose phrases open a clause ("after ...",
+    /// "following ...") in which the firing's cues must not lie.
+    var notInside: [(String, Loc)] = []
     var loc: Loc
     /// The entity file the rule's inline tests run against (a file's `test_watchlist:`), if any.
     var testWatchlist: String?

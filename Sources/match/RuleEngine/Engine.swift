@@ -41,6 +41,10 @@ struct CompiledEntity: Sendable {
     var targets: [(role: String, target: Int)]
     /// Bits of all roles in `targets` (see `RoleBits`).
     var roleMask: UInt64
+    /// `ordinary_word: true` in the watchlist.
+    var ordinaryWord: Bool = false
+    /// Per alias index: a one-word alias (tickers are never one): only these can be the word.
+    var wordAlias: [Bool] = []
 }
 
 /// Roles as bits, so "does this item mention every role the rule needs" is one AND.
@@ -73,11 +77,16 @@ final class CompiledRule: Sendable {
     let supersedes: Set<String>
     /// The kind of event (`relation:`), so reports of one event group into one story.
     let relation: String
+    /// Phrase ids that open a clause the firing's cues must not lie in (`not_inside:`), and how
+    /// the explanation names that check.
+    let notInside: Set<Int>
+    let notInsideLabel: String?
 
     init(
         id: String, title: String, severity: Severity, status: RuleStatus, enabled: Bool, tags: [String],
         message: String, within: MatchWindow, fields: FieldMask, cond: Cond, unless: [Cond], unlessLabels: [String],
-        requiredRoles: UInt64, supersedes: Set<String> = [], relation: String? = nil
+        requiredRoles: UInt64, supersedes: Set<String> = [], relation: String? = nil, notInside: Set<Int> = [],
+        notInsideLabel: String? = nil
     ) {
         self.id = id
         self.title = title
@@ -94,6 +103,8 @@ final class CompiledRule: Sendable {
         self.requiredRoles = requiredRoles
         self.supersedes = supersedes
         self.relation = relation ?? id
+        self.notInside = notInside
+        self.notInsideLabel = notInsideLabel
     }
 }
 
@@ -137,6 +148,8 @@ struct Engine: Sendable {
     /// The distinct role sets enabled rules require: a field whose mentions cover none of them
     /// can fire no rule, so the costly parts of a scan (regexes) are skipped for it.
     var enabledRoleSets: [UInt64]
+    /// Some entity is `ordinary_word`, so scans go through `confirmOrdinaryWords`.
+    var hasOrdinaryWords: Bool = false
 
     static let exchanges = [
         "NASDAQ", "NYSE", "NYSE American", "NYSEArca", "AMEX", "OTC", "OTCQX", "LSE", "LON", "TSX", "ASX", "HKEX",
@@ -169,7 +182,9 @@ struct Engine: Sendable {
         var compiled: [CompiledEntity] = []
         for (i, e) in defs.enumerated() {
             var display: [String] = []
+            var wordAlias: [Bool] = []
             for (alias, _) in e.aliases {
+                wordAlias.append(!alias.utf8.isEmpty && alias.utf8.allSatisfy(isWordByte))
                 let smart = alias.unicodeScalars.contains { $0.properties.isUppercase }
                 add(alias, .alias(entity: i, alias: display.count), caseSensitiveFrom: smart ? 0 : nil)
                 display.append(alias)
@@ -177,6 +192,7 @@ struct Engine: Sendable {
             for (ticker, _) in e.tickers {
                 let shown = display.count
                 display.append(ticker)
+                wordAlias.append(false)
                 add("$" + ticker, .alias(entity: i, alias: shown), caseSensitiveFrom: 1)
                 for ex in exchanges {
                     for sep in [": ", ":"] {
@@ -194,7 +210,10 @@ struct Engine: Sendable {
                 p = defs[pi].parent.flatMap { idIndex[$0.0] }
             }
             let mask = targets.reduce(UInt64(0)) { $0 | roleBits.bit($1.role) }
-            compiled.append(CompiledEntity(id: e.id, name: e.name, aliases: display, targets: targets, roleMask: mask))
+            compiled.append(
+                CompiledEntity(
+                    id: e.id, name: e.name, aliases: display, targets: targets, roleMask: mask,
+                    ordinaryWord: e.ordinaryWord, wordAlias: wordAlias))
         }
         for (pid, phrase) in phrases.enumerated() {
             let prefix = phrase.hasSuffix("*")
@@ -206,6 +225,7 @@ struct Engine: Sendable {
             regexes: regexes, anyRegex: !regexes.isEmpty, roleBits: roleBits,
             hasAlias: uses.map { $0.contains { if case .alias = $0.kind { true } else { false } } },
             needsEntities: rules.allSatisfy { !$0.enabled || $0.requiredRoles != 0 },
-            enabledRoleSets: Array(Set(rules.filter(\.enabled).map(\.requiredRoles))))
+            enabledRoleSets: Array(Set(rules.filter(\.enabled).map(\.requiredRoles))),
+            hasOrdinaryWords: compiled.contains(where: \.ordinaryWord))
     }
 }

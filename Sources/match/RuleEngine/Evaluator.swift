@@ -72,6 +72,19 @@ struct Window {
         regexHits = Window.slice(scan.regexHits, range) { $0.start }
     }
 
+    private init(_ w: Window, phrases: [TermHit]) {
+        scan = w.scan
+        range = w.range
+        entities = w.entities
+        self.phrases = phrases[...]
+        regexHits = w.regexHits
+    }
+
+    /// The same window without the cue phrases `drop` selects (clause scope for exceptions).
+    func without(_ drop: (TermHit) -> Bool) -> Window {
+        Window(self, phrases: phrases.filter { !drop($0) })
+    }
+
     /// The hits (sorted by start) that start inside `range`, without copying.
     static func slice<T>(_ hits: [T], _ range: Range<Int>, _ start: (T) -> Int) -> ArraySlice<T> {
         func lowerBound(_ x: Int) -> Int {
@@ -115,19 +128,65 @@ extension Engine {
             if rule.requiredRoles & scan.roleMask != rule.requiredRoles { continue }
             for range in windows(rule.within, scan) {
                 let w = Window(scan, range)
-                let solutions = eval(rule.cond, w)
+                var solutions = eval(rule.cond, w)
+                if !rule.notInside.isEmpty && !solutions.isEmpty {
+                    let all = solutions
+                    solutions = all.filter { !cueInsideClause($0, w, rule.notInside) }
+                    if solutions.isEmpty, let label = rule.notInsideLabel {
+                        if case .none = suppressed { suppressed = .suppressed(exception: label, window: w) }
+                        continue
+                    }
+                }
                 guard var best = solutions.first else { continue }
                 // The tightest binding reads best: in "Meta's rival Google signs with Scale AI"
                 // the competitor that signs is Google. Ties keep the first mention.
                 for s in solutions.dropFirst() where s.extent < best.extent { best = s }
-                if let i = rule.unless.firstIndex(where: { !eval($0, w).isEmpty }) {
+                // The exceptions do not look inside those clauses either: "X buys Y after months
+                // of speculation", "... after IBM abandoned its bid" are news of a deal.
+                let uw = rule.notInside.isEmpty ? w : w.without { insideClause($0.start, w, rule.notInside) }
+                if let i = rule.unless.firstIndex(where: { !eval($0, uw).isEmpty }) {
                     if case .none = suppressed { suppressed = .suppressed(exception: rule.unlessLabels[i], window: w) }
                     continue
                 }
-                return .fired(best, w, unlessChecked: rule.unlessLabels)
+                return .fired(best, w, unlessChecked: rule.unlessLabels + (rule.notInsideLabel.map { [$0] } ?? []))
             }
         }
         return suppressed
+    }
+
+    /// Clause scope (`not_inside:`): a cue of the solution follows a clause-opening phrase ("after",
+    /// "following") with no comma, semicolon, colon, parenthesis or dash between them, so the cue
+    /// belongs to that clause ("X cuts staff after its deal with Y") rather than stating news
+    /// ("X buys Y, after months of talks"; "After months of talks, X buys Y").
+    func cueInsideClause(_ s: Solution, _ w: Window, _ openers: Set<Int>) -> Bool {
+        s.cues.contains { insideClause($0.hit.start, w, openers) }
+    }
+
+    /// Does `start` lie in a clause opened by one of `openers` (see `cueInsideClause`)?
+    func insideClause(_ start: Int, _ w: Window, _ openers: Set<Int>) -> Bool {
+        let t = w.scan.text.exact
+        for m in w.phrases where openers.contains(m.id) && m.end <= start {
+            var open = true
+            var k = m.end
+            while k < start {
+                let b = t[k]
+                if b == UInt8(ascii: ",") || b == UInt8(ascii: ";") || b == UInt8(ascii: ":") || b == UInt8(ascii: "(")
+                    || b == UInt8(ascii: ")")
+                {
+                    open = false
+                    break
+                }
+                // A dash ends the clause; a hyphen inside a word ("Amazon-backed") does not.
+                if b == UInt8(ascii: "-") && !(k > 0 && isWordByte(t[k - 1]) && k + 1 < t.count && isWordByte(t[k + 1]))
+                {
+                    open = false
+                    break
+                }
+                k += 1
+            }
+            if open { return true }
+        }
+        return false
     }
 
     /// The candidate windows of a field: only those that contain at least one hit.
@@ -230,7 +289,8 @@ extension Engine {
                 role: b.name, entityID: entities[b.target].id, entityName: entities[b.target].name,
                 alias: entities[b.hit.entity].aliases[b.hit.alias], viaEntityID: via?.id, viaEntityName: via?.name,
                 field: w.scan.field,
-                span: TextSpan(start: r.lowerBound, end: r.upperBound, text: text.originalText(b.hit.start, b.hit.end)))
+                span: TextSpan(start: r.lowerBound, end: r.upperBound, text: text.originalText(b.hit.start, b.hit.end)),
+                confirmedBy: w.scan.confirmations[b.hit.start])
         }
         let cues = s.cues.map { c in
             let r = text.characterRange(c.hit.start, c.hit.end)
@@ -261,7 +321,9 @@ extension Engine {
             return xs.dropLast().joined(separator: ", ") + " and " + last
         }
         let names = ents.map { e in
-            e.viaEntityName != nil ? "'\(e.span.text)' (\(e.role): \(e.entityName))" : "'\(e.span.text)' (\(e.role))"
+            let who = e.viaEntityName != nil ? "\(e.role): \(e.entityName)" : e.role
+            let why = e.confirmedBy.map { "; could be the word, counted because of \($0)" } ?? ""
+            return "'\(e.span.text)' (\(who)\(why))"
         }
         var s = names.isEmpty ? "matched" : "matched " + list(names)
         var seen: Set<String> = []

@@ -8,12 +8,11 @@ struct FileParser {
 
     static let topKeys = ["entities", "rules", "lists", "roles", "test_watchlist"]
     static let entityKeys = [
-        "id", "name", "roles", "aliases", "tickers", "parent", "exclude", "override", "description",
+        "id", "name", "roles", "aliases", "tickers", "parent", "exclude", "override", "description", "ordinary_word",
     ]
     static let ruleKeys = [
         "id", "title", "description", "severity", "tags", "relation", "status", "enabled", "message", "references",
-        "match",
-        "unless", "tests", "override", "supersedes",
+        "match", "unless", "tests", "override", "supersedes", "not_inside",
     ]
     static let overrideKeys = [
         "id", "override", "enabled", "severity", "status", "title", "description", "message", "tags", "references",
@@ -95,6 +94,7 @@ struct FileParser {
             case "exclude": e.exclude = r.strings(v, "exclude") ?? []
             case "parent": if let p = r.nonEmptyString(v, "parent") { e.parent = (p, r.loc(v)) }
             case "description": e.description = r.string(v, "description")
+            case "ordinary_word": e.ordinaryWord = r.bool(v, "ordinary_word") ?? false
             case "override": isOverride = r.bool(v, "override") ?? false
             default: break
             }
@@ -183,6 +183,7 @@ struct FileParser {
             case "unless": rule.unless = parseUnless(v)
             case "tests": rule.tests = parseTests(v)
             case "supersedes": rule.supersedes = r.oneOrMany(v, "supersedes") ?? []
+            case "not_inside": rule.notInside = r.oneOrMany(v, "not_inside") ?? []
             default: break
             }
         }

@@ -52,6 +52,10 @@ public struct EntityEvidence: Sendable, Equatable, Codable {
     public var viaEntityName: String?
     public var field: MatchField
     public var span: TextSpan
+    /// For an `ordinary_word` entity whose mention here could be the plain word (first word of
+    /// a sentence, title-case text): the unambiguous mention elsewhere in the item that made it
+    /// count, e.g. "'Block Inc' in the summary". Nil for every other mention.
+    public var confirmedBy: String? = nil
 }
 
 /// A cue phrase or regex that matched.

@@ -22,6 +22,10 @@ final class FieldScan {
     var phrases: [TermHit] = []
     var regexHits: [TermHit] = []
     var roleMask: UInt64 = 0
+    /// Hit start -> the mention that confirmed an ordinary-word mention there (explanations).
+    var confirmations: [Int: String] = [:]
+    /// Kept only to confirm ordinary words; regex hits not computed yet.
+    var regexPending = false
 
     init(field: MatchField, text: NormalizedText) {
         self.field = field
@@ -47,16 +51,19 @@ extension Engine {
             (.title, item.title), (.summary, item.summary), (.content, item.content),
         ]
         for (f, s) in fields {
-            guard let s, !s.isEmpty, let fs = scanField(s, f), !fs.isEmpty else { continue }
+            guard let s, !s.isEmpty, let fs = scanField(s, f, prune: !hasOrdinaryWords), !fs.isEmpty else { continue }
             out.append(fs)
         }
-        return out
+        return hasOrdinaryWords ? confirmOrdinaryWords(out) : out
     }
 
     /// Nil when the field cannot contribute: no pattern at all, or no entity while every rule
     /// needs one. Plain ASCII text (most feed text) is scanned in place, and only copied and
     /// mapped when something was found.
-    func scanField(_ s: String, _ field: MatchField) -> FieldScan? {
+    /// With `prune: false` a field that mentions entities but no role set a rule needs is kept
+    /// (without its regex hits, `regexPending`), because a mention in it may confirm an
+    /// ordinary-word mention elsewhere; `confirmOrdinaryWords` prunes it afterwards.
+    func scanField(_ s: String, _ field: MatchField, prune: Bool = true) -> FieldScan? {
         let quick: [(Int, Int)]?? = s.utf8.withContiguousStorageIfAvailable { buf in
             var bits: UInt8 = 0
             for b in buf { bits |= b }  // no early exit, so it vectorizes
@@ -122,7 +129,11 @@ extension Engine {
         fs.phrases = phrases.sorted { ($0.start, $0.end) < ($1.start, $1.end) }
         for h in fs.entities { fs.roleMask |= entities[h.entity].roleMask }
         let mask = fs.roleMask
-        guard enabledRoleSets.contains(where: { $0 & mask == $0 }) else { return nil }
+        guard enabledRoleSets.contains(where: { $0 & mask == $0 }) else {
+            if prune { return nil }
+            fs.regexPending = anyRegex
+            return fs
+        }
         if anyRegex { fs.regexHits = regexHits(exact) }
         return fs
     }
@@ -144,7 +155,7 @@ extension Engine {
         return kept.sorted { ($0.start, $0.end) < ($1.start, $1.end) }
     }
 
-    private func regexHits(_ exact: [UInt8]) -> [TermHit] {
+    func regexHits(_ exact: [UInt8]) -> [TermHit] {
         let s = String(decoding: exact, as: UTF8.self)
         var out: [TermHit] = []
         for (i, box) in regexes.enumerated() {
