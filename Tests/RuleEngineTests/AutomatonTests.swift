@@ -2,8 +2,8 @@ import XCTest
 
 @testable import RuleEngine
 
-/// The automaton finds exactly the occurrences a naive search finds, including across the cut
-/// where long texts are split into two parallel walks.
+/// The automaton finds exactly the occurrences a naive search finds that start a word or start
+/// with a non-word byte: the only ones the scanner keeps.
 final class AutomatonTests: XCTestCase {
     func testMatchesNaiveSearchOnRandomText() throws {
         var seed: UInt64 = 7
@@ -21,6 +21,8 @@ final class AutomatonTests: XCTestCase {
             var want: [String] = []
             for (id, p) in patterns.enumerated() where p.count <= text.count {
                 for end in p.count...text.count where Array(text[(end - p.count)..<end]) == p {
+                    let start = end - p.count
+                    if start > 0 && isWordByte(text[start - 1]) && isWordByte(p[0]) { continue }
                     want.append("\(id)@\(end)")
                 }
             }
@@ -33,5 +35,31 @@ final class AutomatonTests: XCTestCase {
         var ends: [Int] = []
         automaton.scan(Array("META Meta mEtA".utf8)) { ends.append($1) }
         XCTAssertEqual(ends, [4, 9, 14])
+    }
+
+    /// Occurrences inside a word are not reported (the scanner would drop them), but patterns
+    /// that start with a non-word byte are found anywhere, and a word may start after a
+    /// non-ASCII byte (whose word flag the scanner decides). Tab and line feed match a space.
+    func testWordStartsAndNonWordFirstBytes() throws {
+        let patterns = ["meta", "$aapl", "joins forces", "a"].map { Array($0.utf8) }
+        let automaton = try XCTUnwrap(Automaton(patterns: patterns))
+        var got: [String] = []
+        automaton.scan(Array("metameta x$AAPL \u{AE}Meta joins\nforces a".utf8)) { got.append("\($0)@\($1)") }
+        XCTAssertEqual(got, ["0@4", "3@12", "1@15", "0@22", "2@35", "3@37"])
+    }
+
+    /// Compile is a trie insert per pattern byte, so a watchlist-sized pattern set (60,000
+    /// aliases) stays small; the dense DFA this replaced held about 700 bytes per alias.
+    func testLargePatternSetStaysSmall() throws {
+        var patterns: [[UInt8]] = []
+        for i in 0..<20_000 {
+            let name = "co\(i * 7919 % 100_000)x"
+            patterns += [name + " labs", name + " systems", name + ".io"].map { Array($0.utf8) }
+        }
+        let automaton = try XCTUnwrap(Automaton(patterns: patterns))
+        XCTAssertLessThan(automaton.tableBytes / patterns.count, 120)
+        var got: [Int] = []
+        automaton.scan(Array("news: Co15838x Labs and co7919x.io".utf8)) { id, _ in got.append(id) }
+        XCTAssertEqual(got, [6, 5])
     }
 }

@@ -1,189 +1,229 @@
-/// Aho–Corasick over bytes, compiled to a dense DFA on byte classes: one table lookup per input
-/// byte whatever the number of patterns, which is what keeps a 10 000-entity watchlist as cheap
-/// per item as a ten-entity one. ASCII case is folded by the byte classes themselves.
+/// The pattern matcher: a byte trie walked from every place a word can start, instead of an
+/// Aho–Corasick DFA over every byte. Every pattern the engine uses either starts with a non-word
+/// byte or must start a word (the scanner drops any other occurrence), so a walk only has to
+/// begin at word starts and at non-word bytes, and needs no failure links. That keeps the cost
+/// per item independent of the size of the watchlist (a walk ends where the text leaves the
+/// trie, after a few bytes), and makes compiling one hash insert per pattern byte.
+///
+/// ASCII case is folded, and tab, line feed and carriage return match a space, in patterns and
+/// text alike, as before.
 struct Automaton: Sendable {
-    /// Byte → class; bytes no pattern uses share class 0, which always leads back to the root.
-    private let classOf: [UInt16]
-    private let classCount: Int
-    /// Transition table, `state * classCount + class` → next state.
-    private let delta: [Int32]
-    /// Patterns ending at each state (own and inherited through failure links), flattened.
-    private let outStart: [Int32]
+    /// Whether a walk starts here, by `afterASCIIWord << 8 | byte`: 0 when no pattern starts
+    /// with the byte or it cannot start a word there; else `0x100 | folded byte`, plus `0x200`
+    /// when a one-byte pattern is that byte.
+    private let start: [UInt16]
+    /// Root child entry of each folded byte, for one-byte patterns' outputs.
+    private let rootEntry: [UInt32]
+    /// Depth-two entries by the first two folded bytes: the shallow nodes have many children
+    /// each, and one table lookup for both bytes is what most walks (those that end at the
+    /// second byte) cost.
+    private let pair: [UInt32]
+    /// Trie nodes as edge entries of three words: the edge's byte, the child's edge count (9
+    /// bits) and its output count (15 bits); where the child's own edges start; where its
+    /// outputs start in `outs`. Each node's edges are contiguous and sorted by byte, and nodes
+    /// are laid out depth first, so a walk down a name reads neighbouring memory.
+    private let edges: [UInt32]
+    /// Pattern ids ending at each node.
     private let outs: [Int32]
     let patternLengths: [Int]
     /// The longest pattern, which bounds how far back a match can start.
     let maxLength: Int
+    /// Bytes held by the tables, for the benchmarks' bytes-per-alias figure.
+    let tableBytes: Int
+
+    /// Folded byte for each byte: ASCII lower case, and tab, LF and CR as a space.
+    private static let fold: [UInt8] = (0...255).map { (b: Int) -> UInt8 in
+        let u = UInt8(b)
+        if u >= 0x41 && u <= 0x5A { return u | 0x20 }
+        if u == 0x09 || u == 0x0A || u == 0x0D { return 0x20 }
+        return u
+    }
+    /// 256 after an ASCII word byte, after which a word-byte occurrence cannot start a word
+    /// whatever the text's word flags say; 0 after any other byte.
+    private static let afterWord: [Int] = (0...255).map { isWordByte(UInt8($0)) && $0 < 0x80 ? 256 : 0 }
+    private static let none = UInt32.max
+    private static let empty = UInt64.max
+    /// Node numbers must leave the low byte of a 32-bit key for the edge's byte, and entry
+    /// offsets (three words each) must fit 32 bits.
+    private static let maxNodes = 0x00FF_FFFF
+    private static let maxOutputs = 0x7FFF
+
+    @inline(__always) private static func slot(_ key: UInt32, _ shift: UInt32) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B1) >> shift)
+    }
 
     /// `patterns` are already folded (lower-case ASCII); their index is the pattern id. Nil when
-    /// the table would not fit 32-bit offsets (hundreds of millions of pattern bytes).
+    /// the trie would need more than 16 million nodes (that many distinct pattern bytes).
     init?(patterns: [[UInt8]]) {
-        var cls = [UInt16](repeating: 0, count: 256)
-        var next: UInt16 = 1
-        for p in patterns {
-            for b in p where cls[Int(b)] == 0 {
-                cls[Int(b)] = next
-                next += 1
-            }
-        }
-        for b in UInt8(ascii: "A")...UInt8(ascii: "Z") { cls[Int(b)] = cls[Int(b | 0x20)] }
-        for b in [UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r")] { cls[Int(b)] = cls[0x20] }
-        let cc = Int(next)
-        var delta = [Int32](repeating: -1, count: cc)
-        var own: [[Int32]] = [[]]
+        let fold = Self.fold
+        // 1. A trie with its edges in a hash table (parent << 8 | byte → child).
+        var total = 0
+        for p in patterns { total += p.count }
+        var bits: UInt32 = 4
+        while (1 << bits) * 3 / 4 < total { bits += 1 }
+        let mask = (1 << Int(bits)) - 1
+        let shift = 32 - bits
+        var slots = [UInt64](repeating: Self.empty, count: 1 << Int(bits))
+        var nodes = 1
+        var ends: [(node: Int32, id: Int32)] = []
+        ends.reserveCapacity(patterns.count)
         for (id, p) in patterns.enumerated() where !p.isEmpty {
-            var s = 0
+            var node: Int32 = 0
             for b in p {
-                let c = Int(cls[Int(b)])
-                let t = delta[s * cc + c]
-                if t >= 0 {
-                    s = Int(t)
-                } else {
-                    let n = own.count
-                    own.append([])
-                    delta.append(contentsOf: repeatElement(-1, count: cc))
-                    delta[s * cc + c] = Int32(n)
-                    s = n
+                let key = UInt32(node) << 8 | UInt32(fold[Int(b)])
+                var h = Self.slot(key, shift)
+                while true {
+                    let s = slots[h]
+                    if s == Self.empty {
+                        guard nodes < Self.maxNodes else { return nil }
+                        slots[h] = UInt64(nodes) << 32 | UInt64(key)
+                        node = Int32(nodes)
+                        nodes += 1
+                        break
+                    }
+                    if UInt32(truncatingIfNeeded: s) == key {
+                        node = Int32(truncatingIfNeeded: s >> 32)
+                        break
+                    }
+                    h = (h + 1) & mask
                 }
             }
-            own[s].append(Int32(id))
+            ends.append((node, Int32(id)))
         }
-        let stateCount = own.count
-        guard stateCount.multipliedReportingOverflow(by: cc).partialValue < Int(Int32.max) else { return nil }
-        var fail = [Int](repeating: 0, count: stateCount)
-        var merged = own
-        var queue: [Int] = []
-        for c in 0..<cc {
-            let t = delta[c]
-            if t < 0 {
-                delta[c] = 0
-            } else {
-                fail[Int(t)] = 0
-                queue.append(Int(t))
+        // 2. Children and outputs of each node, grouped by node (counting sort).
+        var childStart = [Int32](repeating: 0, count: nodes + 1)
+        for s in slots where s != Self.empty { childStart[Int(UInt32(truncatingIfNeeded: s) >> 8) + 1] += 1 }
+        for i in 0..<nodes { childStart[i + 1] += childStart[i] }
+        var fill = childStart
+        var children = [UInt32](repeating: 0, count: nodes - 1)  // byte << 24 | child
+        for s in slots where s != Self.empty {
+            let key = UInt32(truncatingIfNeeded: s)
+            let parent = Int(key >> 8)
+            children[Int(fill[parent])] = (key & 0xFF) << 24 | UInt32(truncatingIfNeeded: s >> 32)
+            fill[parent] += 1
+        }
+        slots = []
+        var outStart = [Int32](repeating: 0, count: nodes + 1)
+        for e in ends { outStart[Int(e.node) + 1] += 1 }
+        for i in 0..<nodes { outStart[i + 1] += outStart[i] }
+        fill = outStart
+        var flat = [Int32](repeating: 0, count: ends.count)
+        for e in ends {
+            flat[Int(fill[Int(e.node)])] = e.id
+            fill[Int(e.node)] += 1
+        }
+        for i in 0..<nodes where outStart[i + 1] - outStart[i] > Self.maxOutputs { return nil }
+        // 3. Depth-first layout: a node's edges, then each child's subtree in byte order.
+        var edges = [UInt32](repeating: 0, count: 3 * (nodes - 1))
+        var rootEntry = [UInt32](repeating: Self.none, count: 256)
+        var next = 0  // next free entry
+        // Stack of (node, its first entry); a node's edge list is placed when it is popped.
+        var stack: [(node: Int, entry: Int)] = [(0, -1)]
+        while let (node, entry) = stack.popLast() {
+            let lo = Int(childStart[node])
+            let hi = Int(childStart[node + 1])
+            children[lo..<hi].sort()
+            let first = next
+            next += hi - lo
+            if entry >= 0 { edges[3 * entry + 1] = UInt32(first) }
+            for (k, c) in children[lo..<hi].enumerated() {
+                let child = Int(c & 0x00FF_FFFF)
+                let e = first + k
+                let count = UInt32(childStart[child + 1] - childStart[child])
+                let outCount = UInt32(outStart[child + 1] - outStart[child])
+                edges[3 * e] = c >> 24 | count << 8 | outCount << 17
+                edges[3 * e + 2] = UInt32(outStart[child])
+                if node == 0 { rootEntry[Int(c >> 24)] = UInt32(e) }
+            }
+            // Pushed in reverse so the first child's subtree comes right after this list.
+            for (k, c) in children[lo..<hi].enumerated().reversed() {
+                stack.append((Int(c & 0x00FF_FFFF), first + k))
             }
         }
-        var head = 0
-        while head < queue.count {
-            let s = queue[head]
-            head += 1
-            merged[s] += merged[fail[s]]
-            for c in 0..<cc {
-                let t = delta[s * cc + c]
-                if t < 0 {
-                    delta[s * cc + c] = delta[fail[s] * cc + c]
-                } else {
-                    fail[Int(t)] = Int(delta[fail[s] * cc + c])
-                    queue.append(Int(t))
-                }
-            }
+        var start = [UInt16](repeating: 0, count: 512)
+        for b in 0..<256 {
+            let e = rootEntry[Int(fold[b])]
+            guard e != Self.none else { continue }
+            let v = 0x100 | UInt16(fold[b]) | (edges[3 * Int(e)] >> 17 != 0 ? 0x200 : 0)
+            start[b] = v
+            if !isWordByte(UInt8(b)) { start[256 + b] = v }
         }
-        // Renumber states breadth-first: text mostly walks shallow states, and keeping their
-        // rows together keeps them in cache however large the watchlist.
-        let order = [0] + queue
-        var newID = [Int](repeating: 0, count: stateCount)
-        for (n, old) in order.enumerated() { newID[old] = n }
-        var starts = [Int32](repeating: 0, count: stateCount + 1)
-        var flat: [Int32] = []
-        for (n, old) in order.enumerated() {
-            starts[n] = Int32(flat.count)
-            flat += merged[old]
+        var pair = [UInt32](repeating: Self.none, count: 1 << 16)
+        for f in 0..<256 where rootEntry[f] != Self.none {
+            let e = Int(rootEntry[f])
+            let w = edges[3 * e]
+            let first = Int(edges[3 * e + 1])
+            for x in first..<(first + Int((w >> 8) & 0x1FF)) { pair[f << 8 | Int(edges[3 * x] & 0xFF)] = UInt32(x) }
         }
-        starts[stateCount] = Int32(flat.count)
-        // Row offsets instead of state numbers (no multiply per byte), bit-inverted when the
-        // target state has outputs (one predictable sign test per byte).
-        var table = [Int32](repeating: 0, count: delta.count)
-        for (n, old) in order.enumerated() {
-            for c in 0..<cc {
-                let t = newID[Int(delta[old * cc + c])]
-                let off = Int32(t * cc)
-                table[n * cc + c] = starts[t] != starts[t + 1] ? ~off : off
-            }
-        }
-        classOf = cls
-        classCount = cc
-        self.delta = table
-        outStart = starts
+        self.start = start
+        self.rootEntry = rootEntry
+        self.pair = pair
+        self.edges = edges
         outs = flat
         patternLengths = patterns.map(\.count)
         maxLength = patternLengths.max() ?? 0
+        tableBytes =
+            start.count * 2 + rootEntry.count * 4 + pair.count * 4 + edges.count * 4 + flat.count * 4 + patterns.count
+            * 8
     }
 
-    /// Calls `hit(patternID, endOffset)` for every occurrence of every pattern in `text`.
+    /// Calls `hit(patternID, endOffset)` for every occurrence of a pattern in `text` that starts
+    /// a word or starts with a non-word byte (see the type's comment).
     func scan(_ text: [UInt8], _ hit: (Int, Int) -> Void) {
         text.withUnsafeBufferPointer { scan($0, hit) }
     }
 
-    /// Same, over a buffer. Each byte's transition depends on the previous one, so a single walk
-    /// waits on memory at every byte; long texts are cut in two halves walked side by side (the
-    /// second half starts `maxLength - 1` bytes early and reports only hits ending after the
-    /// cut, so every hit is reported exactly once).
+    /// Same, over a buffer. Hits are reported in the order an Aho–Corasick walk reports them:
+    /// by end offset, the longer pattern first, then by pattern id.
     func scan(_ buf: UnsafeBufferPointer<UInt8>, _ hit: (Int, Int) -> Void) {
         let n = buf.count
-        let overlap = max(0, maxLength - 1)
-        guard n >= 2 * overlap + 64 else {
-            walk(buf, from: 0, to: n, reportAfter: 0, hit)
-            return
+        var found: [(end: Int, start: Int, id: Int32)] = []
+        func report(_ w: UInt32, _ e: Int, _ start: Int, _ end: Int) {
+            let o = Int(edges[3 &* e &+ 2])
+            for x in o..<(o &+ Int(w >> 17)) { found.append((end, start, outs[x])) }
         }
-        let cut = n / 2
-        let start2 = cut - overlap
-        let cc = classCount
-        classOf.withUnsafeBufferPointer { cls in
-            delta.withUnsafeBufferPointer { d in
-                outStart.withUnsafeBufferPointer { os in
-                    var row1 = 0
-                    var row2 = 0
-                    var i = 0
-                    let steps = n - start2  // the second walk is the longer one
-                    while i < steps {
-                        if i < cut {
-                            let v1 = d[row1 &+ Int(cls[Int(buf[i])])]
-                            if v1 >= 0 {
-                                row1 = Int(v1)
-                            } else {
-                                row1 = Int(~v1)
-                                let s = row1 / cc
-                                for k in Int(os[s])..<Int(os[s &+ 1]) { hit(Int(outs[k]), i &+ 1) }
+        Self.fold.withUnsafeBufferPointer { fold in
+            Self.afterWord.withUnsafeBufferPointer { afterWord in
+                start.withUnsafeBufferPointer { start in
+                    pair.withUnsafeBufferPointer { pair in
+                        edges.withUnsafeBufferPointer { ed in
+                            var after = 0
+                            var i = 0
+                            while i < n {
+                                let b = Int(buf[i])
+                                let s = Int(start[after | b])
+                                after = afterWord[b]
+                                i &+= 1
+                                if s == 0 { continue }
+                                if s & 0x200 != 0 {
+                                    let e = Int(rootEntry[s & 0xFF])
+                                    report(ed[3 &* e], e, i &- 1, i)
+                                }
+                                if i == n { continue }
+                                let e2 = pair[(s & 0xFF) << 8 | Int(fold[Int(buf[i])])]
+                                if e2 == Self.none { continue }
+                                var e = Int(e2)
+                                var j = i &+ 1
+                                while true {
+                                    let w = ed[3 &* e]
+                                    if w >> 17 != 0 { report(w, e, i &- 1, j) }
+                                    let count = Int((w >> 8) & 0x1FF)
+                                    if count == 0 || j == n { break }
+                                    let c = UInt32(fold[Int(buf[j])])
+                                    var x = Int(ed[3 &* e &+ 1])
+                                    let end = x &+ count
+                                    while x < end && ed[3 &* x] & 0xFF < c { x &+= 1 }
+                                    if x == end || ed[3 &* x] & 0xFF != c { break }
+                                    e = x
+                                    j &+= 1
+                                }
                             }
                         }
-                        let j = start2 &+ i
-                        let v2 = d[row2 &+ Int(cls[Int(buf[j])])]
-                        if v2 >= 0 {
-                            row2 = Int(v2)
-                        } else {
-                            row2 = Int(~v2)
-                            if j >= cut {
-                                let s = row2 / cc
-                                for k in Int(os[s])..<Int(os[s &+ 1]) { hit(Int(outs[k]), j &+ 1) }
-                            }
-                        }
-                        i &+= 1
                     }
                 }
             }
         }
-    }
-
-    /// One walk over `from..<to`, reporting hits that end after `reportAfter`.
-    private func walk(
-        _ buf: UnsafeBufferPointer<UInt8>, from: Int, to: Int, reportAfter: Int, _ hit: (Int, Int) -> Void
-    ) {
-        let cc = classCount
-        classOf.withUnsafeBufferPointer { cls in
-            delta.withUnsafeBufferPointer { d in
-                outStart.withUnsafeBufferPointer { os in
-                    var row = 0
-                    for i in from..<to {
-                        let v = d[row &+ Int(cls[Int(buf[i])])]
-                        if v >= 0 {
-                            row = Int(v)
-                            continue
-                        }
-                        row = Int(~v)
-                        if i < reportAfter { continue }
-                        let s = row / cc
-                        for k in Int(os[s])..<Int(os[s &+ 1]) { hit(Int(outs[k]), i &+ 1) }
-                    }
-                }
-            }
-        }
+        if found.count > 1 { found.sort { ($0.end, $0.start, $0.id) < ($1.end, $1.start, $1.id) } }
+        for f in found { hit(Int(f.id), f.end) }
     }
 }
