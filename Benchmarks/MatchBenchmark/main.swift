@@ -40,7 +40,10 @@ let syllables = [
     "lum", "mor", "nix", "pax", "quil", "rin", "sol", "tav", "ul", "vor", "wex", "yal", "zen",
 ]
 @MainActor func companyName(_ i: Int) -> String {
-    let s = syllables[i % 30] + syllables[(i / 30) % 30] + syllables[(i / 900) % 30]
+    // Three syllables give 27,000 names; past that a fourth keeps every name distinct (the first
+    // 27,000 are unchanged, so runs at 10,000 entities compare with earlier ones).
+    var s = syllables[i % 30] + syllables[(i / 30) % 30] + syllables[(i / 900) % 30]
+    if i >= 27_000 { s += syllables[(i / 27_000) % 30] }
     return s.prefix(1).uppercased() + s.dropFirst()
 }
 
