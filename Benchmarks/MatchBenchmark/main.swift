@@ -40,7 +40,10 @@ let syllables = [
     "lum", "mor", "nix", "pax", "quil", "rin", "sol", "tav", "ul", "vor", "wex", "yal", "zen",
 ]
 @MainActor func companyName(_ i: Int) -> String {
-    let s = syllables[i % 30] + syllables[(i / 30) % 30] + syllables[(i / 900) % 30]
+    // Three syllables give 27,000 names; past that a fourth keeps every name distinct (the first
+    // 27,000 are unchanged, so runs at 10,000 entities compare with earlier ones).
+    var s = syllables[i % 30] + syllables[(i / 30) % 30] + syllables[(i / 900) % 30]
+    if i >= 27_000 { s += syllables[(i / 27_000) % 30] }
     return s.prefix(1).uppercased() + s.dropFirst()
 }
 
@@ -124,7 +127,22 @@ for i in 0..<itemCount {
     items.append(item)
 }
 
+/// Resident set of this process now, from /proc/self/statm, in bytes.
+func residentBytes() -> Int {
+    guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = statm.split(separator: " ")
+    return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
+}
+/// Peak resident set so far, from getrusage, in bytes.
+func peakResidentBytes() -> Int {
+    var usage = rusage()
+    getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+    return usage.ru_maxrss * 1024
+}
+
 let clock = ContinuousClock()
+let rssBefore = residentBytes()
+let peakBefore = peakResidentBytes()
 let loadStart = clock.now
 let set: RuleSet
 do {
@@ -137,6 +155,12 @@ do {
 }
 let loadTime = clock.now - loadStart
 print("entities: \(set.entityCount), aliases: \(aliases.count), rules: \(set.ruleCount), load+compile: \(loadTime)")
+let peakGrowth = max(0, peakResidentBytes() - peakBefore)
+let retained = max(0, residentBytes() - rssBefore)
+print(
+    "matcher: \(set.matcherBytes) bytes (\(set.matcherBytes / max(1, aliases.count)) bytes per alias);"
+        + " load+compile raised the peak RSS by \(peakGrowth / 1_000_000) MB and kept \(retained / 1_000_000) MB"
+        + " (\(retained / max(1, aliases.count)) bytes per alias)")
 print(
     "items: \(itemCount), \(bytes / itemCount) bytes/item on average, \(Double(bytes) / 1e6) MB, "
         + (dense ? "every item mentions entities (--dense)" : "1 in 10 items mentions entities")
@@ -178,9 +202,17 @@ print(
         Double(itemCount) / best, mbps, rounds, best, bestWall, alerts))
 
 // The same aliases and text through grep -F -f, timed in the same run.
-let dir = FileManager.default.temporaryDirectory.appendingPathComponent("frenemy-bench-\(getpid())")
+// FRENEMY_BENCH_DIR keeps the inputs and frenemy's figures there, for Benchmarks/match_peers.py.
+let keepDir = ProcessInfo.processInfo.environment["FRENEMY_BENCH_DIR"]
+let dir =
+    keepDir.map { URL(fileURLWithPath: $0) }
+    ?? FileManager.default.temporaryDirectory.appendingPathComponent("frenemy-bench-\(getpid())")
 try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-defer { if !CommandLine.arguments.contains("--keep") { try? FileManager.default.removeItem(at: dir) } }
+defer {
+    if keepDir == nil && !CommandLine.arguments.contains("--keep") { try? FileManager.default.removeItem(at: dir) }
+}
+let figures = "{\"mb_per_cpu_s\": \(mbps), \"items_per_cpu_s\": \(Double(itemCount) / best), \"alerts\": \(alerts)}\n"
+try? figures.write(to: dir.appendingPathComponent("frenemy.json"), atomically: true, encoding: .utf8)
 // grep reads the text once (pattern compile included, as a user would run it) and eight times
 // over; the difference between the two is its raw scan rate without the compile.
 let aliasFile = dir.appendingPathComponent("aliases.txt")
