@@ -45,10 +45,15 @@ def test_control_api_matches_openapi(frenemy, feeds, receiver, uid, tmp_path):
             bridge.url,
             "--checks",
             "all",
-            # No authentication exists on the socket (its file mode decides), and the API keeps
-            # no resources a client creates or deletes.
+            # No authentication exists on the socket (its file mode and SO_PEERCRED decide), and
+            # an expired silence stays readable (it is a record, not a deleted resource). Some
+            # schema-valid requests are refused on their meaning, which JSON Schema cannot say
+            # (a silence ending in the past, a matcher that does not parse): their 400 answer is
+            # documented, so positive_data_acceptance is left out; every answer is still checked
+            # against the document.
             "--exclude-checks",
-            "ignored_auth,use_after_free,ensure_resource_availability,object_level_authorization",
+            "ignored_auth,use_after_free,ensure_resource_availability,object_level_authorization,"
+            "positive_data_acceptance",
             "--phases",
             "examples,coverage,fuzzing",
             "--max-examples",
